@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from egov.accounts.permissions import is_system_admin
+from egov.accounts.selectors import roles_of
+
+router = Router(tags=["accounts"])
+
+
+class RoleOut(Schema):
+    role: str
+    unit_id: int
+    unit_name: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    kind: str
+    is_system_admin: bool
+    roles: list[RoleOut]
+
+
+@router.get("", response=MeOut, summary="The signed-in user and their roles")
+def me(request: HttpRequest) -> dict[str, object]:
+    user = request.user
+    return {
+        "id": user.pk, "username": user.username, "full_name": user.full_name,  # type: ignore[union-attr]
+        "kind": user.kind, "is_system_admin": is_system_admin(user),  # type: ignore[union-attr]
+        "roles": [{"role": r.role, "unit_id": r.unit_id, "unit_name": r.unit.name} for r in roles_of(user)],  # type: ignore[arg-type]
+    }

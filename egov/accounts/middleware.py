@@ -1,0 +1,46 @@
+"""Staff must pass the second factor before anything else (except the pages that get them there)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+SESSION_2FA_WAIVED = "egov_2fa_waived"
+
+
+def second_factor_done(request: HttpRequest) -> bool:
+    user = request.user
+    if not user.is_authenticated or getattr(user, "kind", None) != "staff":
+        return True
+    if user.is_verified():  # type: ignore[union-attr]
+        return True
+    return bool(settings.DEMO_RELAX_2FA and user.is_demo and request.session.get(SESSION_2FA_WAIVED))  # type: ignore[union-attr]
+
+
+class SecondFactorRequiredMiddleware:
+    _open_prefixes = ("/static/", "/healthz", "/readyz", "/i18n/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if second_factor_done(request):
+            return self.get_response(request)
+        allowed = {
+            reverse("accounts:otp_verify"),
+            reverse("accounts:otp_setup"),
+            reverse("accounts:logout"),
+            reverse("accounts:login"),
+        }
+        if request.path in allowed or request.path.startswith(self._open_prefixes):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"error": {"code": "second_factor_required", "message": "Cần xác thực hai yếu tố.", "fields": {}}},
+                status=401,
+            )
+        return redirect("accounts:otp_verify")

@@ -1,0 +1,47 @@
+"""Reading people and roles, always scoped to what the asking user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from egov.accounts.models import RoleAssignment, User
+from egov.accounts.permissions import is_system_admin, managed_unit_paths
+from egov.orgs.models import Unit
+
+
+def staff_visible_to(user: Any) -> QuerySet[User]:
+    """People the user may manage: anyone holding a role in a unit the user administers."""
+    if is_system_admin(user):
+        return User.objects.all()
+    paths = managed_unit_paths(user)
+    if not paths:
+        return User.objects.none()
+    units = Unit.objects.in_subtrees(paths)
+    return User.objects.filter(roles__unit__in=units, roles__revoked_at__isnull=True).distinct()
+
+
+def user_get_for_manager(*, user: Any, pk: int) -> User:
+    return get_object_or_404(staff_visible_to(user), pk=pk)
+
+
+def role_assignments_for_unit(*, unit: Unit) -> QuerySet[RoleAssignment]:
+    return (
+        RoleAssignment.objects.active().filter(unit=unit).select_related("user").order_by("user__full_name", "role")
+    )
+
+
+def role_assignment_get_for_manager(*, user: Any, pk: int) -> RoleAssignment:
+    from egov.accounts.permissions import can_manage_staff_of
+
+    assignment = get_object_or_404(RoleAssignment.objects.active().select_related("unit", "user"), pk=pk)
+    if not can_manage_staff_of(user, assignment.unit):
+        raise Http404
+    return assignment
+
+
+def roles_of(user: User) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.active().filter(user=user).select_related("unit").order_by("unit__path")

@@ -1,0 +1,97 @@
+"""The append-only, hash-chained audit trail (nhật ký kiểm tra)."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete an audit entry."""
+
+
+class AuditEvent(models.TextChoices):
+    """Event names are stable identifiers: reports and external verifiers key on them."""
+
+    USER_CREATED = "user.created", _("User created")
+    USER_UPDATED = "user.updated", _("User updated")
+    USER_DEACTIVATED = "user.deactivated", _("User deactivated")
+    USER_PASSWORD_SET = "user.password_set", _("Password set")
+    LOGIN = "auth.login", _("Signed in")
+    OTP_ENROLLED = "auth.otp_enrolled", _("Two-factor device enrolled")
+    ROLE_GRANTED = "role.granted", _("Role granted")
+    ROLE_REVOKED = "role.revoked", _("Role revoked")
+    UNIT_CREATED = "unit.created", _("Unit created")
+    UNIT_UPDATED = "unit.updated", _("Unit updated")
+    UNIT_CLOSED = "unit.closed", _("Unit closed")
+    UNITS_IMPORTED = "units.imported", _("Units imported")
+    SUCCESSION_RECORDED = "unit.succession_recorded", _("Reorganisation recorded")
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit entries cannot be updated")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("audit entries cannot be deleted")
+
+
+class AuditEntry(models.Model):
+    """One legally relevant event: who did what to which record, when, from where,
+    with before/after snapshots. Each entry's hash covers the previous entry's hash."""
+
+    seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_repr = models.CharField(_("actor"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    event = models.CharField(_("event"), max_length=64, db_index=True, choices=AuditEvent.choices)
+    target_type = models.CharField(_("target type"), max_length=64, blank=True)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("target"), max_length=255, blank=True)
+    # Units whose auditors may read this entry ("/1/5/" style paths, space separated).
+    scope_path = models.CharField(max_length=255, blank=True, db_index=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.event} {self.target_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("audit entries cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit entries cannot be deleted")
+
+
+class AuditHead(models.Model):
+    """The single row holding the chain's last sequence and hash. Locking it serialises
+    appends across processes and lets verification notice a truncated tail."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_singleton")]
+
+    def __str__(self) -> str:
+        return f"audit head #{self.last_seq}"

@@ -1,0 +1,182 @@
+"""The `egov` command: demo, serve, worker, audit, workcal, and every Django management command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov.settings")
+    import django
+
+    from egov.core.env import ImproperEnvironment
+
+    try:
+        django.setup()
+    except ImproperEnvironment as exc:
+        print(f"egov: invalid setting {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def _gunicorn(host: str, port: int, workers: int) -> list[str]:
+    return [
+        sys.executable, "-m", "gunicorn", "egov.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers),
+        "--access-logfile", "-", "--graceful-timeout", "10",
+    ]
+
+
+def _worker_cmd() -> list[str]:
+    return [sys.executable, "-m", "egov.cli", "worker"]
+
+
+def _run_processes(commands: list[list[str]]) -> int:
+    """Run the web server and worker together; stop all when one stops or on Ctrl-C."""
+    procs = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603 - our own interpreter and modules
+    try:
+        while True:
+            for proc in procs:
+                code = proc.poll()
+                if code is not None:
+                    return code
+            try:
+                procs[0].wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                continue
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    os.environ.setdefault("EGOV_DEMO", "1")
+    _setup_django()
+    from django.conf import settings
+
+    from egov.demo.loader import DEMO_PASSWORD, load_demo
+
+    print(f"egov demo: data in {settings.DATA_DIR}", flush=True)
+    _manage("migrate", "--no-input", "--verbosity", "0")
+    logins = load_demo(province_letter_code=args.province_code)
+    base = f"http://{args.host}:{args.port}"
+    print("\negov demo is starting:")
+    print(f"  back office:   {base}/")
+    print(f"  sign in:       {base}/accounts/login/")
+    print(f"  API docs:      {base}/api/v1/docs")
+    print(f"  health:        {base}/healthz  {base}/readyz")
+    print(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+    for login in logins:
+        print(f"  {login.username:<16} {login.description}")
+    if settings.DEMO_RELAX_2FA:
+        print("\nDEMO SWITCH ON: demo accounts skip the TOTP second factor (EGOV_DEMO_RELAX_2FA=0 to require it).")
+    print("Stop with Ctrl-C.\n", flush=True)
+    if args.no_serve:
+        return 0
+    return _run_processes([_gunicorn(args.host, args.port, args.workers), _worker_cmd()])
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup_django()
+    commands = [_gunicorn(args.host, args.port, args.workers)]
+    if args.with_worker:
+        commands.append(_worker_cmd())
+    return _run_processes(commands)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup_django()
+    _manage("db_worker", "--queue-name", "*")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    _setup_django()
+    from egov.audit.services import audit_verify
+
+    result = audit_verify()
+    if result.ok:
+        print(f"audit chain OK: {result.checked} entries verified")
+        return 0
+    print(f"audit chain BROKEN at entry #{result.broken_seq}: {result.reason} ({result.checked} entries verified before it)")
+    return 1
+
+
+def cmd_workcal(argv: list[str]) -> int:
+    from egov.workcal.cli import main as workcal_main
+
+    return workcal_main(argv)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="egov", description="egov digital-government platform")
+    sub = parser.add_subparsers(dest="command")
+
+    demo = sub.add_parser("demo", help="migrate, load the demo province, serve, print URLs and logins")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--workers", type=int, default=2)
+    demo.add_argument("--province-code", default="H33", help="letter code of the demo province in agency identifiers")
+    demo.add_argument("--no-serve", action="store_true", help="prepare the demo database and exit")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="production WSGI server (gunicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--with-worker", action="store_true", help="also run a background task worker")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run queued background tasks")
+    worker.set_defaults(func=cmd_worker)
+
+    audit = sub.add_parser("audit", help="audit trail tools")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_sub.add_parser("verify", help="check the hash chain; report the first broken link")
+    verify.set_defaults(func=cmd_audit)
+
+    sub.add_parser("workcal", help="working-day calendar (see `egov workcal --help`)", add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] == "workcal":
+        _setup_django()
+        return cmd_workcal(args_list[1:])
+    known = {"demo", "serve", "worker", "audit", "-h", "--help"}
+    if args_list and args_list[0] not in known:
+        # Everything else is a Django management command (migrate, createsuperuser, shell, ...).
+        _setup_django()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["egov", *args_list])
+        return 0
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

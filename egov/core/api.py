@@ -1,0 +1,58 @@
+"""The HTTP API root: one NinjaAPI, stable JSON errors, session auth for now (tokens come with integration)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import django_auth
+
+api = NinjaAPI(
+    title="egov API",
+    version="1",
+    urls_namespace="api",
+    auth=django_auth,
+    docs_url="/docs",
+)
+
+
+def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """The one error shape every endpoint returns: {"error": {"code", "message", "fields"}}."""
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+@api.exception_handler(ValidationError)
+def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        fields.setdefault(".".join(loc) or "__all__", []).append(str(err.get("msg", "")))
+    return api.create_response(request, error_body("invalid", "Dữ liệu không hợp lệ.", fields), status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, error_body("unauthenticated", "Cần đăng nhập."), status=401)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, error_body("not_found", "Không tìm thấy."), status=404)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, error_body("http_error", str(exc)), status=exc.status_code)
+
+
+def _register_routers() -> None:
+    from egov.accounts.api import router as accounts_router
+    from egov.orgs.api import router as orgs_router
+
+    api.add_router("/units", orgs_router)
+    api.add_router("/me", accounts_router)
+
+
+_register_routers()

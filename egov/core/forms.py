@@ -1,0 +1,32 @@
+"""Form rendering helpers shared by every app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+class StyledFormMixin:
+    """Add Bootstrap classes and accessible error wiring (aria-invalid, aria-describedby)."""
+
+    fields: dict[str, forms.Field]
+    _errors: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"id_{name}_help"
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self._errors or {}:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid"
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"id_{name}_error"

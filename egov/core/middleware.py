@@ -1,0 +1,56 @@
+"""Request id propagation and the per-request context used by audit and logs."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.http import HttpRequest, HttpResponse
+
+from egov.core.context import RequestContext, reset_request_context, set_request_context
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Take a sane X-Request-ID from the proxy or make one; echo it in the response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = set_request_context(RequestContext(request_id=request_id, ip=client_ip(request)))
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_request_context(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind the province's reverse proxy REMOTE_ADDR is the proxy; operators opt in
+    # to trusting X-Forwarded-For explicitly (see docs/operations.md).
+    from django.conf import settings
+
+    if getattr(settings, "EGOV_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Django's default-deny login check; the API is exempt because it authenticates each
+    operation itself and must answer 401 JSON rather than redirect to a login page."""
+
+    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any) -> Any:
+        if request.path.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

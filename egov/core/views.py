@@ -1,0 +1,51 @@
+"""Home page and health endpoints."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from egov.accounts.permissions import can_manage_units, can_read_audit, is_system_admin, managed_unit_paths
+from egov.accounts.selectors import roles_of
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "roles": roles_of(user) if user.is_authenticated else [],  # type: ignore[arg-type]
+        "is_system_admin": is_system_admin(user),
+        "can_manage_staff": is_system_admin(user) or bool(managed_unit_paths(user)),
+        "can_manage_units": can_manage_units(user),
+        "can_read_audit": can_read_audit(user),
+    }
+    return render(request, "core/home.html", context)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """The process is up; says nothing about its dependencies."""
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Ready to serve: the database answers and no migration is pending."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    if pending:
+        return JsonResponse({"status": "unavailable", "pending_migrations": len(pending)}, status=503)
+    return JsonResponse({"status": "ok", "database": connection.vendor})

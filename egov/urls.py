@@ -1,0 +1,17 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from egov.core import views as core_views
+from egov.core.api import api
+
+urlpatterns = [
+    path("", include("egov.core.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("accounts/", include("egov.accounts.urls")),
+    path("units/", include("egov.orgs.urls")),
+    path("audit/", include("egov.audit.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("api/v1/", api.urls),
+]
