@@ -31,9 +31,18 @@ def _manage(*args: str) -> None:
 
 def _gunicorn(host: str, port: int, workers: int) -> list[str]:
     return [
-        sys.executable, "-m", "gunicorn", "egov.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", str(workers),
-        "--access-logfile", "-", "--graceful-timeout", "10",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "egov.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "10",
     ]
 
 
@@ -87,7 +96,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for login in logins:
         print(f"  {login.username:<16} {login.description}")
     if settings.DEMO_RELAX_2FA:
-        print("\nDEMO SWITCH ON: demo accounts skip the TOTP second factor (EGOV_DEMO_RELAX_2FA=0 to require it).")
+        print(
+            "\nDEMO SWITCH ON: demo accounts skip the TOTP second factor (EGOV_DEMO_RELAX_2FA=0 to require it)."
+        )
     print("Stop with Ctrl-C.\n", flush=True)
     if args.no_serve:
         return 0
@@ -116,14 +127,19 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if result.ok:
         print(f"audit chain OK: {result.checked} entries verified")
         return 0
-    print(f"audit chain BROKEN at entry #{result.broken_seq}: {result.reason} ({result.checked} entries verified before it)")
+    print(
+        f"audit chain BROKEN at entry #{result.broken_seq}: {result.reason} ({result.checked} entries verified before it)"
+    )
     return 1
 
 
 def cmd_workcal(argv: list[str]) -> int:
     from egov.workcal.cli import main as workcal_main
+    from egov.workcal.selectors import calendar_from_record, default_work_calendar
 
-    return workcal_main(argv)
+    # The province's stored calendar (with its announced overrides) when there is one.
+    record = default_work_calendar()
+    return workcal_main(argv, calendar_from_record(record) if record else None)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,7 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--workers", type=int, default=2)
-    demo.add_argument("--province-code", default="H33", help="letter code of the demo province in agency identifiers")
+    demo.add_argument(
+        "--province-code", default="H33", help="letter code of the demo province in agency identifiers"
+    )
     demo.add_argument("--no-serve", action="store_true", help="prepare the demo database and exit")
     demo.set_defaults(func=cmd_demo)
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "egov.orgs",
     "egov.accounts",
     "egov.audit",
+    "egov.workcal",
 ]
 
 MIDDLEWARE = [
@@ -210,3 +211,4 @@ LOGGING = {
 }
 
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT.mkdir(exist_ok=True)

@@ -8,7 +8,7 @@ os.environ.setdefault("EGOV_DATA_DIR", tempfile.mkdtemp(prefix="egov-test-"))
 os.environ.setdefault("EGOV_DEMO_RELAX_2FA", "0")
 os.environ.setdefault("EGOV_HTTPS", "0")
 
-from egov.settings import *  # noqa: E402, F403
+from egov.settings import *  # noqa: F403
 
 # Fast hashing keeps the suite quick; production keeps Django's default PBKDF2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

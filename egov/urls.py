@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("egov.accounts.urls")),
     path("units/", include("egov.orgs.urls")),
     path("audit/", include("egov.audit.urls")),
+    path("calendar/", include("egov.workcal.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api.urls),
 ]

@@ -28,7 +28,10 @@ class MeOut(Schema):
 def me(request: HttpRequest) -> dict[str, object]:
     user = request.user
     return {
-        "id": user.pk, "username": user.username, "full_name": user.full_name,  # type: ignore[union-attr]
-        "kind": user.kind, "is_system_admin": is_system_admin(user),  # type: ignore[union-attr]
+        "id": user.pk,
+        "username": user.username,
+        "full_name": user.full_name,  # type: ignore[union-attr]
+        "kind": user.kind,
+        "is_system_admin": is_system_admin(user),  # type: ignore[union-attr]
         "roles": [{"role": r.role, "unit_id": r.unit_id, "unit_name": r.unit.name} for r in roles_of(user)],  # type: ignore[arg-type]
     }

@@ -17,24 +17,32 @@ class TokenForm(StyledFormMixin, forms.Form):
         regex=r"^\d{6}$",
         max_length=6,
         error_messages={"invalid": _("Enter the 6 digits shown in the app.")},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
 
 class StaffCreateForm(StyledFormMixin, forms.Form):
     username = forms.RegexField(
-        label=_("Username"), regex=r"^[a-z0-9._-]{3,150}$", max_length=150,
+        label=_("Username"),
+        regex=r"^[a-z0-9._-]{3,150}$",
+        max_length=150,
         error_messages={"invalid": _("Use 3–150 lower-case letters, digits, dots, hyphens or underscores.")},
     )
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.RegexField(
-        label=_("Phone number"), regex=r"^\+?[0-9 .]{8,20}$", required=False,
+        label=_("Phone number"),
+        regex=r"^\+?[0-9 .]{8,20}$",
+        required=False,
         error_messages={"invalid": _("Enter a phone number of 8–20 digits.")},
     )
     role = forms.ChoiceField(label=_("First role in this unit"), choices=())
     password = forms.CharField(
-        label=_("Initial password"), widget=forms.PasswordInput(render_value=True), strip=False,
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=True),
+        strip=False,
         help_text=_("At least 10 characters; the person sets up two-factor sign-in at first login."),
     )
 
@@ -53,7 +61,10 @@ class StaffCreateForm(StyledFormMixin, forms.Form):
         password = cleaned.get("password")
         if password:
             try:
-                validate_password(password, User(username=cleaned.get("username", ""), full_name=cleaned.get("full_name", "")))
+                validate_password(
+                    password,
+                    User(username=cleaned.get("username", ""), full_name=cleaned.get("full_name", "")),
+                )
             except forms.ValidationError as exc:
                 self.add_error("password", exc)
         return cleaned

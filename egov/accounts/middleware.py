@@ -40,7 +40,13 @@ class SecondFactorRequiredMiddleware:
             return self.get_response(request)
         if request.path.startswith("/api/"):
             return JsonResponse(
-                {"error": {"code": "second_factor_required", "message": "Cần xác thực hai yếu tố.", "fields": {}}},
+                {
+                    "error": {
+                        "code": "second_factor_required",
+                        "message": "Cần xác thực hai yếu tố.",
+                        "fields": {},
+                    }
+                },
                 status=401,
             )
         return redirect("accounts:otp_verify")

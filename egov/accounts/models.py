@@ -28,10 +28,14 @@ class User(AbstractUser):
     """A person who signs in: a civil servant (cán bộ, công chức) or a citizen/business."""
 
     full_name = models.CharField(_("full name"), max_length=150)
-    kind = models.CharField(_("account kind"), max_length=10, choices=AccountKind.choices, default=AccountKind.STAFF)
+    kind = models.CharField(
+        _("account kind"), max_length=10, choices=AccountKind.choices, default=AccountKind.STAFF
+    )
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
     is_demo = models.BooleanField(
-        _("demo account"), default=False, help_text=_("Demo accounts may skip TOTP when the demo switch is on.")
+        _("demo account"),
+        default=False,
+        help_text=_("Demo accounts may skip TOTP when the demo switch is on."),
     )
 
     class Meta:

@@ -30,7 +30,10 @@ def user_get_for_manager(*, user: Any, pk: int) -> User:
 
 def role_assignments_for_unit(*, unit: Unit) -> QuerySet[RoleAssignment]:
     return (
-        RoleAssignment.objects.active().filter(unit=unit).select_related("user").order_by("user__full_name", "role")
+        RoleAssignment.objects.active()
+        .filter(unit=unit)
+        .select_related("user")
+        .order_by("user__full_name", "role")
     )
 
 

@@ -33,8 +33,13 @@ def user_create(
 ) -> User:
     """Create an account. Without a password the account cannot sign in until one is set."""
     user = User(
-        username=username, full_name=full_name, email=email, phone=phone, kind=kind,
-        is_demo=is_demo, is_superuser=is_superuser,
+        username=username,
+        full_name=full_name,
+        email=email,
+        phone=phone,
+        kind=kind,
+        is_demo=is_demo,
+        is_superuser=is_superuser,
     )
     if password:
         validate_password(password, user)
@@ -44,8 +49,11 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     audit_record(
-        event=AuditEvent.USER_CREATED, actor=by, target=user,
-        scope_path=unit_for_scope.path if unit_for_scope else "", after=snapshot(user, _USER_FIELDS),
+        event=AuditEvent.USER_CREATED,
+        actor=by,
+        target=user,
+        scope_path=unit_for_scope.path if unit_for_scope else "",
+        after=snapshot(user, _USER_FIELDS),
     )
     return user
 
@@ -78,11 +86,16 @@ def user_set_password(*, user: User, password: str, by: Any) -> None:
 @transaction.atomic
 def role_grant(*, user: User, unit: Unit, role: str, by: Any) -> RoleAssignment:
     """Give ``user`` a role in ``unit``; granting a role already held is refused."""
-    assignment = RoleAssignment(user=user, unit=unit, role=role, granted_by=by if getattr(by, "pk", None) else None)
+    assignment = RoleAssignment(
+        user=user, unit=unit, role=role, granted_by=by if getattr(by, "pk", None) else None
+    )
     assignment.full_clean()
     assignment.save()
     audit_record(
-        event=AuditEvent.ROLE_GRANTED, actor=by, target=user, scope_path=unit.path,
+        event=AuditEvent.ROLE_GRANTED,
+        actor=by,
+        target=user,
+        scope_path=unit.path,
         after={"role": role, "unit_id": unit.pk, "unit": unit.name, "assignment_id": assignment.pk},
     )
     return assignment
@@ -97,7 +110,10 @@ def role_revoke(*, assignment: RoleAssignment, by: Any) -> RoleAssignment:
     assignment.revoked_by = by if getattr(by, "pk", None) else None
     assignment.save(update_fields=["revoked_at", "revoked_by"])
     audit_record(
-        event=AuditEvent.ROLE_REVOKED, actor=by, target=assignment.user, scope_path=assignment.unit.path,
+        event=AuditEvent.ROLE_REVOKED,
+        actor=by,
+        target=assignment.user,
+        scope_path=assignment.unit.path,
         before={"role": assignment.role, "unit_id": assignment.unit_id, "assignment_id": assignment.pk},
     )
     return assignment

@@ -62,7 +62,9 @@ login_view = login_not_required(LoginView.as_view())
 
 def _next_url(request: HttpRequest) -> str:
     candidate = request.session.pop("egov_next", "")
-    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, require_https=request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, {request.get_host()}, require_https=request.is_secure()
+    ):
         return str(candidate)
     return "/"
 
@@ -113,7 +115,8 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     people = staff_visible_to(request.user).order_by("full_name")[:500]
     units = Unit.objects.in_subtrees(managed_unit_paths(request.user)).valid_on(_today())[:200]
     return render(
-        request, "accounts/staff_list.html",
+        request,
+        "accounts/staff_list.html",
         {"people": people, "managed_units": units, "is_system_admin": is_system_admin(request.user)},
     )
 
@@ -131,8 +134,13 @@ def staff_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             person = services.user_create(
-                username=data["username"], full_name=data["full_name"], email=data["email"], phone=data["phone"],
-                password=data["password"], by=request.user, unit_for_scope=unit,
+                username=data["username"],
+                full_name=data["full_name"],
+                email=data["email"],
+                phone=data["phone"],
+                password=data["password"],
+                by=request.user,
+                unit_for_scope=unit,
             )
             services.role_grant(user=person, unit=unit, role=data["role"], by=request.user)
         except (ValidationError, IntegrityError):
@@ -140,7 +148,9 @@ def staff_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Account %(name)s created.") % {"name": person.full_name})
             return redirect("accounts:staff_detail", pk=person.pk)
-    return render(request, "accounts/staff_form.html", {"form": form, "unit": unit}, status=422 if form.errors else 200)
+    return render(
+        request, "accounts/staff_form.html", {"form": form, "unit": unit}, status=422 if form.errors else 200
+    )
 
 
 def _manageable_unit_choices(user: Any) -> list[tuple[int, str]]:
@@ -153,7 +163,9 @@ def _manageable_unit_choices(user: Any) -> list[tuple[int, str]]:
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = user_get_for_manager(user=request.user, pk=pk)
     form = RoleGrantForm(
-        request.POST or None, units=_manageable_unit_choices(request.user), roles=grantable_roles(request.user)
+        request.POST or None,
+        units=_manageable_unit_choices(request.user),
+        roles=grantable_roles(request.user),
     )
     if request.method == "POST" and form.is_valid():
         unit = unit_get_for_manager(user=request.user, pk=form.cleaned_data["unit"])
@@ -167,7 +179,8 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manageable = {u for u, _label in _manageable_unit_choices(request.user)}
     assignments = [(a, a.unit_id in manageable) for a in roles_of(person)]
     return render(
-        request, "accounts/staff_detail.html",
+        request,
+        "accounts/staff_detail.html",
         {"person": person, "assignments": assignments, "form": form},
         status=422 if form.errors else 200,
     )

@@ -29,6 +29,7 @@ class AuditEvent(models.TextChoices):
     UNIT_CLOSED = "unit.closed", _("Unit closed")
     UNITS_IMPORTED = "units.imported", _("Units imported")
     SUCCESSION_RECORDED = "unit.succession_recorded", _("Reorganisation recorded")
+    CALENDAR_CHANGED = "calendar.changed", _("Working calendar changed")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

@@ -50,7 +50,9 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     """Django's default-deny login check; the API is exempt because it authenticates each
     operation itself and must answer 401 JSON rather than redirect to a login page."""
 
-    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any) -> Any:
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> Any:
         if request.path.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

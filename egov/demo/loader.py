@@ -13,6 +13,7 @@ from egov.accounts import services as account_services
 from egov.accounts.models import AccountKind, Role, User
 from egov.orgs import services as org_services
 from egov.orgs.models import Unit, UnitKind, UnitLevel
+from egov.workcal.services import work_calendar_create
 
 DATA = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "egov-demo-2021"  # noqa: S105 - printed by `egov demo`; demo accounts only
@@ -31,7 +32,9 @@ def _agency_codes(province_letter_code: str) -> None:
     Illustrative only: province committee 000.00.00.<P>, departments 000.00.<NN>.<P>,
     district committees 000.00.<DD>.<P> (DD from 30), commune committees <NNN>.<DD>.00.<P>."""
     p = province_letter_code
-    committees = Unit.objects.filter(kind=UnitKind.PEOPLES_COMMITTEE, valid_to__isnull=True).select_related("parent")
+    committees = Unit.objects.filter(kind=UnitKind.PEOPLES_COMMITTEE, valid_to__isnull=True).select_related(
+        "parent"
+    )
     level_order = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2}
     district_no: dict[int, int] = {}
     commune_no: dict[int, int] = {}
@@ -48,7 +51,9 @@ def _agency_codes(province_letter_code: str) -> None:
             commune_no[parent_no] = commune_no.get(parent_no, 0) + 1
             code = f"{commune_no[parent_no]:03d}.{parent_no:02d}.00.{p}"
         Unit.objects.filter(pk=committee.pk).update(agency_code=code)
-    for index, dept in enumerate(Unit.objects.filter(kind=UnitKind.DEPARTMENT).order_by("sort_order", "pk"), 1):
+    for index, dept in enumerate(
+        Unit.objects.filter(kind=UnitKind.DEPARTMENT).order_by("sort_order", "pk"), 1
+    ):
         Unit.objects.filter(pk=dept.pk).update(agency_code=f"000.00.{index:02d}.{p}")
 
 
@@ -72,11 +77,18 @@ def load_demo(*, province_letter_code: str = "H33") -> list[DemoLogin]:
     with (DATA / "kien-giang-2021-departments.csv").open(encoding="utf-8") as fh:
         for order, row in enumerate(csv.DictReader(fh), start=10):
             org_services.unit_create(
-                name=row["name"], unit_type=row["unit_type"], kind=UnitKind.DEPARTMENT, level=UnitLevel.PROVINCE,
-                parent=committee, valid_from=DEMO_VALID_FROM, sort_order=order, by=admin,
+                name=row["name"],
+                unit_type=row["unit_type"],
+                kind=UnitKind.DEPARTMENT,
+                level=UnitLevel.PROVINCE,
+                parent=committee,
+                valid_from=DEMO_VALID_FROM,
+                sort_order=order,
+                by=admin,
             )
     _agency_codes(province_letter_code)
     account_services.role_grant(user=admin, unit=province, role=Role.SYSTEM_ADMIN, by=admin)
+    work_calendar_create(unit=province, by=admin)
     _demo_people(admin=admin, province=province)
     return demo_logins()
 
@@ -102,12 +114,21 @@ def _demo_people(*, admin: User, province: Unit) -> None:
     ]
     for username, name, unit, role in people:
         person = account_services.user_create(
-            username=username, full_name=name, password=DEMO_PASSWORD, is_demo=True, by=admin, unit_for_scope=unit
+            username=username,
+            full_name=name,
+            password=DEMO_PASSWORD,
+            is_demo=True,
+            by=admin,
+            unit_for_scope=unit,
         )
         account_services.role_grant(user=person, unit=unit, role=role, by=admin)
     account_services.user_create(
-        username="congdan", full_name="Nguyễn Văn An (công dân demo)", password=DEMO_PASSWORD, is_demo=True,
-        kind=AccountKind.CITIZEN, by=admin,
+        username="congdan",
+        full_name="Nguyễn Văn An (công dân demo)",
+        password=DEMO_PASSWORD,
+        is_demo=True,
+        kind=AccountKind.CITIZEN,
+        by=admin,
     )
 
 

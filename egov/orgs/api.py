@@ -8,7 +8,6 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from egov.accounts.permissions import is_staff_user
-
 from egov.orgs import selectors
 from egov.orgs.models import Unit
 
@@ -45,8 +44,15 @@ class UnitDetailOut(UnitOut):
 
 def _unit(u: Unit) -> dict[str, object]:
     return {
-        "id": u.pk, "name": u.name, "kind": u.kind, "level": u.level, "gso_code": u.gso_code,
-        "agency_code": u.agency_code, "parent_id": u.parent_id, "valid_from": u.valid_from, "valid_to": u.valid_to,
+        "id": u.pk,
+        "name": u.name,
+        "kind": u.kind,
+        "level": u.level,
+        "gso_code": u.gso_code,
+        "agency_code": u.agency_code,
+        "parent_id": u.parent_id,
+        "valid_from": u.valid_from,
+        "valid_to": u.valid_to,
     }
 
 
@@ -65,8 +71,13 @@ def units_tree(request: HttpRequest, as_of: dt.date | None = None) -> list[dict[
 def unit_detail(request: HttpRequest, unit_id: int) -> dict[str, object]:
     unit = selectors.unit_get_for_user(user=request.user, pk=unit_id)
     successors = [
-        {"successor_id": s.successor_id, "successor_name": s.successor.name, "kind": s.kind,
-         "is_default": s.is_default, "effective_on": s.effective_on}
+        {
+            "successor_id": s.successor_id,
+            "successor_name": s.successor.name,
+            "kind": s.kind,
+            "is_default": s.is_default,
+            "effective_on": s.effective_on,
+        }
         for s in selectors.unit_successors(unit)
     ]
     return {**_unit(unit), "successors": successors}

@@ -26,14 +26,20 @@ def _check_csv(upload: Any) -> Any:
 
 
 class UnitsImportForm(StyledFormMixin, forms.Form):
-    units_file = forms.FileField(label=_("Units file (CSV)"), help_text=_("Columns: gso_code, name, unit_type, level, parent_gso_code"))
+    units_file = forms.FileField(
+        label=_("Units file (CSV)"), help_text=_("Columns: gso_code, name, unit_type, level, parent_gso_code")
+    )
     valid_from = forms.DateField(label=_("Valid from"), required=False)
     mapping_file = forms.FileField(
-        label=_("Reorganisation mapping (CSV, optional)"), required=False,
-        help_text=_("Columns: old_gso_code, old_name, new_gso_code, new_name, split. With it, the new structure replaces the chosen unit."),
+        label=_("Reorganisation mapping (CSV, optional)"),
+        required=False,
+        help_text=_(
+            "Columns: old_gso_code, old_name, new_gso_code, new_name, split. With it, the new structure replaces the chosen unit."
+        ),
     )
     replaces = forms.ModelChoiceField(
-        label=_("Replaces (old province)"), required=False,
+        label=_("Replaces (old province)"),
+        required=False,
         queryset=Unit.objects.filter(kind="province", valid_to__isnull=True),
     )
     legal_basis = forms.CharField(label=_("Legal basis"), required=False, max_length=255)

@@ -97,7 +97,9 @@ def parse_units(content: bytes | str, *, known_parent_codes: set[str] | None = N
         if rec.get("__extra__"):
             errors.append(RowError(index, "", _("the row has more fields than the header")))
             continue
-        row = UnitRow(index, rec["gso_code"], rec["name"], rec["unit_type"], rec["level"], rec["parent_gso_code"])
+        row = UnitRow(
+            index, rec["gso_code"], rec["name"], rec["unit_type"], rec["level"], rec["parent_gso_code"]
+        )
         _check_code(row.gso_code, index, "gso_code", errors)
         if not row.name:
             errors.append(RowError(index, "name", _("must not be empty")))
@@ -105,12 +107,18 @@ def parse_units(content: bytes | str, *, known_parent_codes: set[str] | None = N
             errors.append(RowError(index, "name", _("is longer than 255 characters")))
         if row.level not in levels:
             errors.append(
-                RowError(index, "level", _("must be one of province, district, commune; got “%s”") % row.level)
+                RowError(
+                    index, "level", _("must be one of province, district, commune; got “%s”") % row.level
+                )
             )
         if row.gso_code in seen:
             errors.append(
-                RowError(index, "gso_code", _("code %(code)s already appears on line %(line)s")
-                         % {"code": row.gso_code, "line": seen[row.gso_code]})
+                RowError(
+                    index,
+                    "gso_code",
+                    _("code %(code)s already appears on line %(line)s")
+                    % {"code": row.gso_code, "line": seen[row.gso_code]},
+                )
             )
         seen.setdefault(row.gso_code, index)
         rows.append(row)
@@ -131,8 +139,12 @@ def parse_units(content: bytes | str, *, known_parent_codes: set[str] | None = N
             )
         elif parent is not None and row.level in parent_level and parent.level not in parent_level[row.level]:
             errors.append(
-                RowError(row.line, "parent_gso_code", _("a %(level)s cannot sit under a %(parent)s")
-                         % {"level": row.level, "parent": parent.level})
+                RowError(
+                    row.line,
+                    "parent_gso_code",
+                    _("a %(level)s cannot sit under a %(parent)s")
+                    % {"level": row.level, "parent": parent.level},
+                )
             )
     if not rows and not errors:
         errors.append(RowError(2, "", _("the file contains no units")))
@@ -156,11 +168,17 @@ def parse_reorg(content: bytes | str, *, old_codes: set[str], new_codes: set[str
         _check_code(row.old_gso_code, index, "old_gso_code", errors)
         _check_code(row.new_gso_code, index, "new_gso_code", errors)
         if row.old_gso_code and row.old_gso_code not in old_codes:
-            errors.append(RowError(index, "old_gso_code", _("no current unit has code “%s”") % row.old_gso_code))
+            errors.append(
+                RowError(index, "old_gso_code", _("no current unit has code “%s”") % row.old_gso_code)
+            )
         if row.new_gso_code and row.new_gso_code not in new_codes:
-            errors.append(RowError(index, "new_gso_code", _("code “%s” is not in the new structure") % row.new_gso_code))
+            errors.append(
+                RowError(index, "new_gso_code", _("code “%s” is not in the new structure") % row.new_gso_code)
+            )
         if row.split not in _SPLIT_VALUES:
-            errors.append(RowError(index, "split", _("must be one of no, default, part; got “%s”") % row.split))
+            errors.append(
+                RowError(index, "split", _("must be one of no, default, part; got “%s”") % row.split)
+            )
         if (row.old_gso_code, row.new_gso_code) in pairs:
             errors.append(RowError(index, "", _("this old→new pair appears twice")))
         pairs.add((row.old_gso_code, row.new_gso_code))

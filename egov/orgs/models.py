@@ -53,15 +53,25 @@ class Unit(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     level = models.CharField(_("level"), max_length=10, choices=UnitLevel.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     gso_code = models.CharField(
         _("statistics code"), max_length=10, blank=True, help_text=_("Administrative unit code (mã ĐVHC).")
     )
     agency_code = models.CharField(
-        _("agency identifier"), max_length=35, blank=True, help_text=_("Electronic identifier (mã định danh).")
+        _("agency identifier"),
+        max_length=35,
+        blank=True,
+        help_text=_("Electronic identifier (mã định danh)."),
     )
-    unit_type = models.CharField(_("type label"), max_length=50, blank=True, help_text=_("e.g. Xã, Phường, Sở"))
+    unit_type = models.CharField(
+        _("type label"), max_length=50, blank=True, help_text=_("e.g. Xã, Phường, Sở")
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid until (exclusive)"), null=True, blank=True)
     # Materialised path of primary keys ("/1/5/23/"): subtree queries are one indexed prefix match.
@@ -86,7 +96,9 @@ class Unit(models.Model):
                 name="orgs_unit_current_gso_code_unique",
             ),
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
                 name="orgs_unit_validity_ordered",
             ),
         ]
@@ -94,17 +106,19 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("orgs:unit_detail", kwargs={"pk": self.pk})
+
     @property
     def is_area(self) -> bool:
         return self.kind in AREA_KINDS
 
     def is_valid_on(self, day: dt.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day < self.valid_to)
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("orgs:unit_detail", kwargs={"pk": self.pk})
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day < self.valid_to
+        )
 
 
 class SuccessionKind(models.TextChoices):
@@ -125,7 +139,9 @@ class UnitSuccession(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=SuccessionKind.choices)
     effective_on = models.DateField(_("effective on"))
     is_default = models.BooleanField(
-        _("default successor"), default=True, help_text=_("Where records go when a split unit is re-attributed.")
+        _("default successor"),
+        default=True,
+        help_text=_("Where records go when a split unit is re-attributed."),
     )
     legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
 
@@ -134,7 +150,9 @@ class UnitSuccession(models.Model):
         verbose_name_plural = _("unit successions")
         constraints = [
             models.UniqueConstraint(fields=["predecessor", "successor"], name="orgs_succession_unique"),
-            models.CheckConstraint(condition=~Q(predecessor=models.F("successor")), name="orgs_succession_not_self"),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="orgs_succession_not_self"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -80,8 +80,12 @@ def unit_update(*, unit: Unit, by: Any, **changes: str) -> Unit:
     unit.full_clean()
     unit.save(update_fields=list(changes))
     audit_record(
-        event=AuditEvent.UNIT_UPDATED, actor=by, target=unit, scope_path=unit.path,
-        before=before, after=snapshot(unit, list(_EDITABLE)),
+        event=AuditEvent.UNIT_UPDATED,
+        actor=by,
+        target=unit,
+        scope_path=unit.path,
+        before=before,
+        after=snapshot(unit, list(_EDITABLE)),
     )
     return unit
 
@@ -95,8 +99,12 @@ def unit_close(*, unit: Unit, on: dt.date, by: Any) -> int:
             raise ValueError(f"{member} starts on {member.valid_from}, cannot close it on {on}")
         Unit.objects.filter(pk=member.pk).update(valid_to=on)
         audit_record(
-            event=AuditEvent.UNIT_CLOSED, actor=by, target=member, scope_path=member.path,
-            before={"valid_to": None}, after={"valid_to": on.isoformat()},
+            event=AuditEvent.UNIT_CLOSED,
+            actor=by,
+            target=member,
+            scope_path=member.path,
+            before={"valid_to": None},
+            after={"valid_to": on.isoformat()},
         )
         closed += 1
     return closed
@@ -106,14 +114,24 @@ def _create_area_with_agencies(
     row: UnitRow, parent: Unit | None, *, valid_from: dt.date | None, with_agencies: bool, by: Any
 ) -> tuple[Unit, list[Unit]]:
     area = unit_create(
-        name=row.name, kind=_AREA_KIND_BY_LEVEL[UnitLevel(row.level)], level=row.level, parent=parent,
-        gso_code=row.gso_code, unit_type=row.unit_type, valid_from=valid_from, by=by,
+        name=row.name,
+        kind=_AREA_KIND_BY_LEVEL[UnitLevel(row.level)],
+        level=row.level,
+        parent=parent,
+        gso_code=row.gso_code,
+        unit_type=row.unit_type,
+        valid_from=valid_from,
+        by=by,
     )
     agencies: list[Unit] = []
     if with_agencies:
         committee = unit_create(
-            name=f"Ủy ban nhân dân {_lower_first(row.name)}", kind=UnitKind.PEOPLES_COMMITTEE,
-            level=row.level, parent=area, valid_from=valid_from, by=by,
+            name=f"Ủy ban nhân dân {_lower_first(row.name)}",
+            kind=UnitKind.PEOPLES_COMMITTEE,
+            level=row.level,
+            parent=area,
+            valid_from=valid_from,
+            by=by,
         )
         one_stop_name = (
             f"Trung tâm Phục vụ hành chính công {_lower_first(row.name)}"
@@ -121,8 +139,12 @@ def _create_area_with_agencies(
             else f"Bộ phận Một cửa {_lower_first(row.name)}"
         )
         one_stop = unit_create(
-            name=one_stop_name, kind=UnitKind.ONE_STOP, level=row.level, parent=committee,
-            valid_from=valid_from, by=by,
+            name=one_stop_name,
+            kind=UnitKind.ONE_STOP,
+            level=row.level,
+            parent=committee,
+            valid_from=valid_from,
+            by=by,
         )
         agencies = [committee, one_stop]
     return area, agencies
@@ -149,16 +171,25 @@ def _file_digest(content: bytes | str) -> str:
 
 
 def _create_rows(
-    rows: list[UnitRow], existing: dict[str, Unit], *, valid_from: dt.date | None, with_agencies: bool, by: Any
+    rows: list[UnitRow],
+    existing: dict[str, Unit],
+    *,
+    valid_from: dt.date | None,
+    with_agencies: bool,
+    by: Any,
 ) -> tuple[dict[str, Unit], dict[str, list[Unit]]]:
     created: dict[str, Unit] = {}
     agencies: dict[str, list[Unit]] = {}
     order = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2}
     for row in sorted(rows, key=lambda r: (order[UnitLevel(r.level)], r.line)):
         parent = (
-            (created.get(row.parent_gso_code) or existing.get(row.parent_gso_code)) if row.parent_gso_code else None
+            (created.get(row.parent_gso_code) or existing.get(row.parent_gso_code))
+            if row.parent_gso_code
+            else None
         )
-        area, extra = _create_area_with_agencies(row, parent, valid_from=valid_from, with_agencies=with_agencies, by=by)
+        area, extra = _create_area_with_agencies(
+            row, parent, valid_from=valid_from, with_agencies=with_agencies, by=by
+        )
         created[row.gso_code] = area
         agencies[row.gso_code] = extra
     return created, agencies
@@ -183,10 +214,13 @@ def units_import(
     ]
     if clashes:
         raise ImportRejected(clashes)
-    created, agencies = _create_rows(rows, existing, valid_from=valid_from, with_agencies=with_agencies, by=by)
+    created, agencies = _create_rows(
+        rows, existing, valid_from=valid_from, with_agencies=with_agencies, by=by
+    )
     summary = ImportSummary(areas=len(created), agencies=sum(len(a) for a in agencies.values()))
     audit_record(
-        event=AuditEvent.UNITS_IMPORTED, actor=by,
+        event=AuditEvent.UNITS_IMPORTED,
+        actor=by,
         after={"file_sha256": _file_digest(content), "areas": summary.areas, "agencies": summary.agencies},
     )
     return summary
@@ -220,7 +254,9 @@ def units_reorganise(
         raise ImportRejected([RowError(1, "", "đơn vị được thay thế phải là một địa bàn đang hoạt động")])
     old_areas = {
         u.gso_code: u
-        for u in Unit.objects.filter(path__startswith=replaces.path, kind__in=AREA_KINDS, valid_to__isnull=True)
+        for u in Unit.objects.filter(
+            path__startswith=replaces.path, kind__in=AREA_KINDS, valid_to__isnull=True
+        )
         if u.gso_code
     }
     new_rows = parse_units(units_content)
@@ -235,25 +271,51 @@ def units_reorganise(
     for row in mapping:
         fan_in[row.new_gso_code] += 1
     links = 0
-    pairs = [(row.old_gso_code, row.new_gso_code, _succession_kind(row, fan_in[row.new_gso_code]), row.split != "part")
-             for row in mapping]
+    pairs = [
+        (
+            row.old_gso_code,
+            row.new_gso_code,
+            _succession_kind(row, fan_in[row.new_gso_code]),
+            row.split != "part",
+        )
+        for row in mapping
+    ]
     old_root_code = replaces.gso_code
     if old_root_code and old_root_code in created:
         pairs.append((old_root_code, old_root_code, SuccessionKind.MERGE, True))
     for old_code, new_code, kind, is_default in pairs:
-        links += _link(old_areas[old_code], created[new_code], kind=kind, is_default=is_default,
-                       on=effective_on, legal_basis=legal_basis, by=by)
+        links += _link(
+            old_areas[old_code],
+            created[new_code],
+            kind=kind,
+            is_default=is_default,
+            on=effective_on,
+            legal_basis=legal_basis,
+            by=by,
+        )
         for old_agency, new_agency in _pair_agencies(old_agencies[old_code], new_agencies.get(new_code, [])):
-            links += _link(old_agency, new_agency, kind=kind, is_default=is_default,
-                           on=effective_on, legal_basis=legal_basis, by=by)
+            links += _link(
+                old_agency,
+                new_agency,
+                kind=kind,
+                is_default=is_default,
+                on=effective_on,
+                legal_basis=legal_basis,
+                by=by,
+            )
     return ImportSummary(
-        areas=len(created), agencies=sum(len(a) for a in new_agencies.values()), successions=links, closed=closed
+        areas=len(created),
+        agencies=sum(len(a) for a in new_agencies.values()),
+        successions=links,
+        closed=closed,
     )
 
 
 def _agencies_of(area: Unit) -> list[Unit]:
     return list(Unit.objects.filter(parent=area, kind=UnitKind.PEOPLES_COMMITTEE)) + list(
-        Unit.objects.filter(parent__parent=area, parent__kind=UnitKind.PEOPLES_COMMITTEE, kind=UnitKind.ONE_STOP)
+        Unit.objects.filter(
+            parent__parent=area, parent__kind=UnitKind.PEOPLES_COMMITTEE, kind=UnitKind.ONE_STOP
+        )
     )
 
 
@@ -266,11 +328,23 @@ def _link(
     predecessor: Unit, successor: Unit, *, kind: str, is_default: bool, on: dt.date, legal_basis: str, by: Any
 ) -> int:
     UnitSuccession.objects.create(
-        predecessor=predecessor, successor=successor, kind=kind, is_default=is_default,
-        effective_on=on, legal_basis=legal_basis,
+        predecessor=predecessor,
+        successor=successor,
+        kind=kind,
+        is_default=is_default,
+        effective_on=on,
+        legal_basis=legal_basis,
     )
     audit_record(
-        event=AuditEvent.SUCCESSION_RECORDED, actor=by, target=predecessor, scope_path=predecessor.path,
-        after={"successor_id": successor.pk, "kind": kind, "is_default": is_default, "effective_on": on.isoformat()},
+        event=AuditEvent.SUCCESSION_RECORDED,
+        actor=by,
+        target=predecessor,
+        scope_path=predecessor.path,
+        after={
+            "successor_id": successor.pk,
+            "kind": kind,
+            "is_default": is_default,
+            "effective_on": on.isoformat(),
+        },
     )
     return 1

@@ -25,7 +25,8 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
         as_of = form.cleaned_data["as_of"]
     roots = selectors.unit_tree(as_of=as_of)
     return render(
-        request, "orgs/tree.html",
+        request,
+        "orgs/tree.html",
         {"roots": roots, "form": form, "as_of": as_of, "can_manage_units": can_manage_units(request.user)},
         status=422 if form.errors else 200,
     )
@@ -56,9 +57,12 @@ def units_import(request: HttpRequest) -> HttpResponse:
         try:
             if data["mapping_file"]:
                 summary = services.units_reorganise(
-                    replaces=data["replaces"], units_content=data["units_file"].read(),
-                    mapping_content=data["mapping_file"].read(), effective_on=data["valid_from"],
-                    legal_basis=data["legal_basis"], by=request.user,
+                    replaces=data["replaces"],
+                    units_content=data["units_file"].read(),
+                    mapping_content=data["mapping_file"].read(),
+                    effective_on=data["valid_from"],
+                    legal_basis=data["legal_basis"],
+                    by=request.user,
                 )
             else:
                 summary = services.units_import(
@@ -69,8 +73,15 @@ def units_import(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Imported %(areas)s areas and %(agencies)s agencies; %(links)s succession links; %(closed)s units closed.")
-                % {"areas": summary.areas, "agencies": summary.agencies, "links": summary.successions, "closed": summary.closed},
+                _(
+                    "Imported %(areas)s areas and %(agencies)s agencies; %(links)s succession links; %(closed)s units closed."
+                )
+                % {
+                    "areas": summary.areas,
+                    "agencies": summary.agencies,
+                    "links": summary.successions,
+                    "closed": summary.closed,
+                },
             )
             return redirect("orgs:tree")
     status = 422 if (form.errors or errors) else 200

@@ -65,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     amount.add_argument("--days", type=int, help="limit in working days")
     amount.add_argument("--hours", type=int, help="limit in working hours")
     amount.add_argument("--calendar-days", type=int, help="limit in calendar days")
-    p_due.add_argument("--cutoff", type=_time_arg, help="receipt at or after this time counts from the next day")
+    p_due.add_argument(
+        "--cutoff", type=_time_arg, help="receipt at or after this time counts from the next day"
+    )
     p_due.add_argument(
         "--pause",
         nargs=2,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 from collections.abc import Sequence
 
 from egov.workcal.core import (
@@ -32,7 +33,7 @@ Pause = tuple[dt.datetime, dt.datetime]
 _MAX_YEARS_AHEAD = 10
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """Outcome of a dossier with respect to its deadline."""
 
     EARLY = "early"
@@ -162,7 +163,7 @@ def _prepare_pauses(cal: Calendar, pauses: Sequence[Pause], clock_from: dt.datet
             raise WorkcalError(f"pause ends ({end.isoformat()}) before it starts ({begin.isoformat()})")
         local.append((begin, end))
     local.sort()
-    for (_, prev_end), (begin, _) in zip(local, local[1:], strict=False):
+    for (_, prev_end), (begin, _) in itertools.pairwise(local):
         if begin < prev_end:
             raise WorkcalError(f"pauses overlap: one starts at {begin.isoformat()} before the previous ends")
     return [(max(begin, clock_from), end) for begin, end in local if end > clock_from]

@@ -63,7 +63,7 @@ class WorkcalError(ValueError):
     """Invalid calendar, limit, pause or date given to :mod:`egov.workcal`."""
 
 
-class LimitUnit(str, enum.Enum):
+class LimitUnit(enum.StrEnum):
     """Unit in which a statutory time limit is expressed."""
 
     WORKING_DAYS = "working_days"
@@ -172,7 +172,7 @@ class _YearTable:
     ``workdays[n]``: this is what keeps ``due`` away from per-call package lookups.
     """
 
-    __slots__ = ("first_ordinal", "prefix", "reasons", "total", "working", "workdays", "year")
+    __slots__ = ("first_ordinal", "prefix", "reasons", "total", "workdays", "working", "year")
 
     def __init__(
         self, year: int, first_ordinal: int, working: bytes, reasons: dict[int, str], day_us: int

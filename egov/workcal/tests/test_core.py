@@ -343,8 +343,9 @@ def test_restart_mode() -> None:
     # Earlier pauses are irrelevant after a restart.
     earlier = [(at(2025, 3, 4, 7), at(2025, 3, 10, 7))]
     assert due(start=start, limit=days(5), cal=CAL, restart_at=restart, pauses=earlier) == expected
-    # The start rule applies to the restart: during lunch -> 13:00.
-    assert due(start=start, limit=days(5), cal=CAL, restart_at=at(2025, 3, 12, 12)) == at(2025, 3, 19, 13)
+    # The start rule applies to the restart: during lunch -> 13:00. Wed 12/3 13-17 = 4 h;
+    # Thu-Tue 32 h (36 h); Wed 19/3 07-11 -> 40 h exactly at the morning close.
+    assert due(start=start, limit=days(5), cal=CAL, restart_at=at(2025, 3, 12, 12)) == at(2025, 3, 19, 11)
     # ... including the cut-off: 15:30 -> Thu 13/3 07:00, five full days -> Wed 19/3 17:00.
     late = dt.datetime(2025, 3, 12, 15, 30, tzinfo=VN)
     assert due(start=start, limit=days(5), cal=CAL, restart_at=late, cutoff=CUT) == at(2025, 3, 19, 17)
@@ -538,7 +539,9 @@ def test_bad_calendar_fields() -> None:
     with pytest.raises(WorkcalError, match="time zone"):
         Calendar(tz="Mars/Olympus")
     with pytest.raises(WorkcalError, match="more than one override"):
-        Calendar(overrides=(Override(dt.date(2025, 1, 1), True, "a"), Override(dt.date(2025, 1, 1), False, "b")))
+        Calendar(
+            overrides=(Override(dt.date(2025, 1, 1), True, "a"), Override(dt.date(2025, 1, 1), False, "b"))
+        )
     with pytest.raises(WorkcalError, match="not supported"):
         is_working_day(dt.date(2025, 1, 1), Calendar(country="XX"))
     with pytest.raises(WorkcalError, match="reason"):

@@ -1,0 +1,130 @@
+"""Shared fixtures: a small province built through the real services, and test personas.
+
+Personas (as in the Healthchecks codebase): a system administrator, the unit administrator of
+district A, a one-stop officer of commune A1 and one of commune B1 (another district), a
+citizen, and anonymous. Tests ask "who may see what" across them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from egov.accounts import services as account_services
+from egov.accounts.models import AccountKind, Role, User
+from egov.orgs import services as org_services
+from egov.orgs.models import Unit, UnitKind
+
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test accounts only
+
+SMALL_PROVINCE = """gso_code,name,unit_type,level,parent_gso_code
+1,Tỉnh Thử Nghiệm,Tỉnh,province,
+10,Huyện A,Huyện,district,1
+11,Xã A1,Xã,commune,10
+12,Xã A2,Xã,commune,10
+20,Huyện B,Huyện,district,1
+21,Xã B1,Xã,commune,20
+"""
+
+
+@dataclass
+class Province:
+    province: Unit
+    district_a: Unit
+    district_b: Unit
+    commune_a1: Unit
+    commune_b1: Unit
+    one_stop_a1: Unit
+    one_stop_b1: Unit
+
+
+def _area(code: str) -> Unit:
+    return Unit.objects.get(
+        gso_code=code, valid_to__isnull=True, kind__in=["province", "district", "commune"]
+    )
+
+
+def _one_stop(area: Unit) -> Unit:
+    return Unit.objects.get(path__startswith=area.path, kind=UnitKind.ONE_STOP, level=area.level)
+
+
+@pytest.fixture
+def province(db: None) -> Province:
+    org_services.units_import(content=SMALL_PROVINCE, by=None)
+    a1, b1 = _area("11"), _area("21")
+    return Province(
+        province=_area("1"),
+        district_a=_area("10"),
+        district_b=_area("20"),
+        commune_a1=a1,
+        commune_b1=b1,
+        one_stop_a1=_one_stop(a1),
+        one_stop_b1=_one_stop(b1),
+    )
+
+
+def _person(username: str, *, kind: str = AccountKind.STAFF, roles: list[tuple[Unit, str]] = ()) -> User:  # type: ignore[assignment]
+    user = account_services.user_create(
+        username=username, full_name=username.title(), password=PASSWORD, kind=kind, by=None
+    )
+    for unit, role in roles:
+        account_services.role_grant(user=user, unit=unit, role=role, by=None)
+    return user
+
+
+@pytest.fixture
+def personas(province: Province) -> dict[str, User | None]:
+    return {
+        "anonymous": None,
+        "system_admin": _person("sysadmin", roles=[(province.province, Role.SYSTEM_ADMIN)]),
+        "unit_admin_a": _person("admin.a", roles=[(province.district_a, Role.UNIT_ADMIN)]),
+        "officer_a1": _person("officer.a1", roles=[(province.one_stop_a1, Role.ONE_STOP_OFFICER)]),
+        "officer_b1": _person("officer.b1", roles=[(province.one_stop_b1, Role.ONE_STOP_OFFICER)]),
+        "citizen": _person("citizen", kind=AccountKind.CITIZEN),
+    }
+
+
+def sign_in(client: Client, user: User) -> None:
+    """Sign in as if password and TOTP had both been entered."""
+    client.force_login(user)
+    if user.kind == AccountKind.STAFF:
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture
+def login_as(client: Client, personas: dict[str, User | None]) -> Callable[[str], User | None]:
+    def _login(name: str) -> User | None:
+        user = personas[name]
+        if user is not None:
+            sign_in(client, user)
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def audit_flushable(transactional_db: None) -> Any:
+    """Transactional tests end with a flush, which the append-only triggers refuse on SQLite:
+    empty the audit table with the triggers briefly lifted, then put them back."""
+    yield
+    from importlib import import_module
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL's flush uses TRUNCATE, which row triggers do not see
+    triggers = import_module("egov.audit.migrations.0002_append_only_triggers")
+    with connection.cursor() as cursor:
+        for sql in triggers.SQLITE_REVERSE:
+            cursor.execute(sql)
+        cursor.execute("DELETE FROM audit_auditentry")
+        for sql in triggers.SQLITE:
+            cursor.execute(sql)
