@@ -9,7 +9,7 @@ from typing import Any
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from egov.orgs.models import Unit, UnitSuccession
+from egov.orgs.models import Unit, UnitQuerySet, UnitSuccession
 
 
 @dataclass
@@ -35,7 +35,7 @@ def unit_tree(*, as_of: dt.date, root_ids: list[int] | None = None) -> list[Tree
     return roots
 
 
-def unit_visible_queryset(user: Any) -> Any:
+def unit_visible_queryset(user: Any) -> UnitQuerySet:
     """Every staff account may read the organisation structure (needed to route work); citizens see none here."""
     from egov.accounts.permissions import is_staff_user
 

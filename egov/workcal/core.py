@@ -47,7 +47,8 @@ MAX_WORKING_DAYS: Final = MAX_CALENDAR_DAYS * 5 // 7
 # Labels are fixed English strings rather than calendar.day_name, which follows
 # the process locale and would make output differ between machines.
 WEEKDAY_LABELS: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MAKEUP_REASON: Final = "make-up working day"
+# Reasons are data shown to Vietnamese users, like the package's holiday names.
+MAKEUP_REASON: Final = "Ngày làm việc bù"
 
 DEFAULT_SESSIONS: Final[tuple[tuple[dt.time, dt.time], ...]] = (
     (dt.time(7, 0), dt.time(11, 0)),
@@ -386,7 +387,7 @@ def _makeup_reason(day: dt.date, names: dict[dt.date, str], language: str | None
         needle = day.strftime(_VI_SUBSTITUTED_DATE_FORMAT)
         for other, name in sorted(names.items()):
             if needle in name:
-                return f"{MAKEUP_REASON} (swapped with {other.isoformat()})"
+                return f"{MAKEUP_REASON} (cho ngày nghỉ {other:%d/%m/%Y})"
     return MAKEUP_REASON
 
 

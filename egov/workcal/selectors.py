@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from egov.orgs.models import Unit
-from egov.workcal.core import DEFAULT_SESSIONS, Calendar, Override
+from egov.workcal.core import DEFAULT_SESSIONS, Calendar, DayInfo, Override, day_info, non_working_days
 from egov.workcal.models import WorkCalendar
 
 
@@ -54,3 +54,16 @@ def work_calendar_get(*, pk: int) -> WorkCalendar:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(WorkCalendar.objects.select_related("unit"), pk=pk)
+
+
+def calendar_year_exceptions(cal: Calendar, year: int) -> list[DayInfo]:
+    """What differs from an ordinary week in ``year``: weekdays off and rest days worked (make-up days)."""
+    days = [d for d in non_working_days(year, cal) if d.date.weekday() not in cal.rest_weekdays]
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        if day.weekday() in cal.rest_weekdays:
+            info = day_info(day, cal)
+            if info.working:
+                days.append(info)
+        day += dt.timedelta(days=1)
+    return sorted(days, key=lambda d: d.date)

@@ -13,10 +13,15 @@ from django.views.decorators.http import require_POST
 from egov.accounts.permissions import can_manage_units, is_staff_user
 from egov.workcal import services
 from egov.workcal.clock import due
-from egov.workcal.core import Limit, LimitUnit, WorkcalError, non_working_days
+from egov.workcal.core import Limit, LimitUnit, WorkcalError
 from egov.workcal.forms import DueForm, OverrideForm
 from egov.workcal.models import CalendarOverride, WorkCalendar
-from egov.workcal.selectors import calendar_from_record, default_work_calendar, work_calendar_get
+from egov.workcal.selectors import (
+    calendar_from_record,
+    calendar_year_exceptions,
+    default_work_calendar,
+    work_calendar_get,
+)
 
 
 def _calendar_or_404(request: HttpRequest) -> WorkCalendar:
@@ -37,7 +42,7 @@ def calendar_year(request: HttpRequest) -> HttpResponse:
         year = timezone.localdate().year
     year = min(max(year, 1990), 2100)
     cal = calendar_from_record(record)
-    days = [d for d in non_working_days(year, cal) if d.date.weekday() not in cal.rest_weekdays]
+    days = calendar_year_exceptions(cal, year)
     overrides = record.overrides.filter(date__year=year)
     may_edit = can_manage_units(request.user)
     override_form = OverrideForm(request.POST or None) if may_edit else None

@@ -56,3 +56,10 @@ def test_responses_carry_security_headers_and_request_id(client: Client, db: Non
 
 def test_readyz_reports_the_database(client: Client, db: None) -> None:
     assert client.get("/readyz").json()["status"] == "ok"
+
+
+def test_vietnamese_stays_the_default_for_an_english_browser(client: Client, db: None) -> None:
+    body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in body
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert '<html lang="en">' in client.get("/accounts/login/").content.decode()

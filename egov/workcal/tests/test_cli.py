@@ -74,7 +74,7 @@ def test_is_working_day(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "is-working-day", "2025-03-08") == (0, "no\tSaturday\n", "")
     assert run(capsys, "is-working-day", "2025-04-26") == (
         0,
-        "yes\tmake-up working day (swapped with 2025-05-02)\n",
+        "yes\tNgày làm việc bù (cho ngày nghỉ 02/05/2025)\n",
         "",
     )
 

@@ -98,7 +98,7 @@ def test_day_info_reasons() -> None:
     assert day_info(dt.date(2025, 3, 5), CAL) == DayInfo(dt.date(2025, 3, 5), True, "")
     makeup = day_info(dt.date(2025, 4, 26), CAL)
     assert makeup.working
-    assert makeup.reason == f"{MAKEUP_REASON} (swapped with 2025-05-02)"
+    assert makeup.reason == f"{MAKEUP_REASON} (cho ngày nghỉ 02/05/2025)"
     assert day_info(dt.date(2025, 5, 2), CAL).reason == "Ngày nghỉ (thay cho ngày 26/04/2025)"
     # Substitute day for a holiday falling on a weekend.
     assert day_info(dt.date(2022, 1, 3), CAL).reason == "Tết Dương lịch (nghỉ bù)"
@@ -109,7 +109,7 @@ def test_day_info_reasons() -> None:
 def test_cross_year_swap_is_seen_from_both_years() -> None:
     # The package files "2015-01-02 off for 2014-12-27 worked" under 2015.
     assert is_working_day(dt.date(2014, 12, 27), CAL)
-    assert day_info(dt.date(2014, 12, 27), CAL).reason == f"{MAKEUP_REASON} (swapped with 2015-01-02)"
+    assert day_info(dt.date(2014, 12, 27), CAL).reason == f"{MAKEUP_REASON} (cho ngày nghỉ 02/01/2015)"
     assert not is_working_day(dt.date(2015, 1, 2), CAL)
 
 

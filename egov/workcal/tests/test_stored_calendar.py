@@ -121,3 +121,12 @@ def test_cli_uses_the_stored_calendar(stored: WorkCalendar, capsys: pytest.Captu
     )
     assert egov_main(["workcal", "is-working-day", "2026-03-02"]) == 0
     assert capsys.readouterr().out.strip() == "no\tNghỉ bù bão"
+
+
+def test_year_page_lists_make_up_saturdays(
+    client: Client, stored: WorkCalendar, login_as: Callable[[str], Any]
+) -> None:
+    login_as("officer_a1")
+    page = client.get("/calendar/", {"year": 2025}).content.decode()
+    # 2025: Friday 2 May off, worked on Saturday 26 April instead.
+    assert "02/05/2025" in page and "26/04/2025" in page
