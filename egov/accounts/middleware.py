@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 SESSION_2FA_WAIVED = "egov_2fa_waived"
 
@@ -43,7 +44,7 @@ class SecondFactorRequiredMiddleware:
                 {
                     "error": {
                         "code": "second_factor_required",
-                        "message": "Cần xác thực hai yếu tố.",
+                        "message": _("Two-factor sign-in required."),
                         "fields": {},
                     }
                 },

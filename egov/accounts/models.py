@@ -18,7 +18,7 @@ class Role(models.TextChoices):
     SPECIALIST = "specialist", _("Specialist")
     HEAD_OF_DIVISION = "head_of_division", _("Head of division")
     AGENCY_LEADER = "agency_leader", _("Agency leader")
-    CLERK = "clerk", _("Clerk (văn thư)")
+    CLERK = "clerk", _("Clerk")
     UNIT_ADMIN = "unit_admin", _("Unit administrator")
     AUDITOR = "auditor", _("Auditor")
     SYSTEM_ADMIN = "system_admin", _("System administrator")

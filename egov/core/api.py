@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
@@ -29,17 +30,19 @@ def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
         fields.setdefault(".".join(loc) or "__all__", []).append(str(err.get("msg", "")))
-    return api.create_response(request, error_body("invalid", "Dữ liệu không hợp lệ.", fields), status=422)
+    return api.create_response(
+        request, error_body("invalid", _("The data is not valid."), fields), status=422
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, error_body("unauthenticated", "Cần đăng nhập."), status=401)
+    return api.create_response(request, error_body("unauthenticated", _("Sign-in required.")), status=401)
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, error_body("not_found", "Không tìm thấy."), status=404)
+    return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
 
 
 @api.exception_handler(HttpError)

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -63,7 +64,7 @@ def _node(node: selectors.TreeNode) -> dict[str, object]:
 @router.get("/tree", response=list[UnitNodeOut], summary="Organisation tree as of a date")
 def units_tree(request: HttpRequest, as_of: dt.date | None = None) -> list[dict[str, object]]:
     if not is_staff_user(request.user):
-        raise HttpError(403, "Chỉ cán bộ được xem cơ cấu tổ chức.")
+        raise HttpError(403, _("Only staff may read the organisation structure."))
     return [_node(n) for n in selectors.unit_tree(as_of=as_of or timezone.localdate())]
 
 

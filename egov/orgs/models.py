@@ -122,9 +122,9 @@ class Unit(models.Model):
 
 
 class SuccessionKind(models.TextChoices):
-    MERGE = "merge", _("Merged into")
-    SPLIT = "split", _("Split into")
-    RENAME = "rename", _("Renamed to")
+    MERGE = "merge", _("Merger")
+    SPLIT = "split", _("Split")
+    RENAME = "rename", _("Renaming")
 
 
 class UnitSuccession(models.Model):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from egov.audit.models import AuditEvent
 from egov.audit.services import audit_record, snapshot
@@ -208,7 +209,12 @@ def units_import(
     existing = _current_areas()
     rows = parse_units(content, known_parent_codes=set(existing))
     clashes = [
-        RowError(r.line, "gso_code", f"mã {r.gso_code} đã có đơn vị hiện hành: {existing[r.gso_code].name}")
+        RowError(
+            r.line,
+            "gso_code",
+            _("code %(code)s already belongs to a current unit: %(name)s")
+            % {"code": r.gso_code, "name": existing[r.gso_code].name},
+        )
         for r in rows
         if r.gso_code in existing
     ]
@@ -251,7 +257,7 @@ def units_reorganise(
     from egov.orgs.importing import ImportRejected, RowError
 
     if not replaces.is_area or replaces.valid_to is not None:
-        raise ImportRejected([RowError(1, "", "đơn vị được thay thế phải là một địa bàn đang hoạt động")])
+        raise ImportRejected([RowError(1, "", _("the replaced unit must be a current administrative area"))])
     old_areas = {
         u.gso_code: u
         for u in Unit.objects.filter(

@@ -74,7 +74,7 @@ def units_import(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _(
-                    "Imported %(areas)s areas and %(agencies)s agencies; %(links)s succession links; %(closed)s units closed."
+                    "Import finished: areas %(areas)s, agencies %(agencies)s, succession links %(links)s, units closed %(closed)s."
                 )
                 % {
                     "areas": summary.areas,
