@@ -133,6 +133,46 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_catalog(args: argparse.Namespace) -> int:
+    _setup_django()
+    from pathlib import Path
+
+    from egov.catalog.spreadsheet import SpreadsheetRejected
+
+    path = Path(args.file)
+    if args.catalog_command == "export":
+        from egov.catalog.exchange import catalog_export_bytes
+
+        path.write_bytes(catalog_export_bytes(fmt="zip" if path.suffix.lower() == ".zip" else "xlsx"))
+        print(f"exported to {path}")
+        return 0
+    from egov.catalog.exchange import catalog_import_bytes
+
+    if not path.is_file():
+        print(f"egov catalog: no such file: {path}", file=sys.stderr)
+        return 2
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 100 == 0:
+            print(f"  {done}/{total} procedures", flush=True)
+
+    try:
+        report = catalog_import_bytes(
+            content=path.read_bytes(), filename=path.name, by=None, dry_run=args.dry_run, progress=progress
+        )
+    except SpreadsheetRejected as exc:
+        print(f"nothing imported: {len(exc.errors)} problem(s)", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    verb = "would import" if args.dry_run else "imported"
+    print(
+        f"{verb}: {report.created} new, {report.updated} changed, {report.unchanged} unchanged, "
+        f"{report.published} published"
+    )
+    return 0
+
+
 def cmd_workcal(argv: list[str]) -> int:
     from egov.workcal.cli import main as workcal_main
     from egov.workcal.selectors import calendar_from_record, default_work_calendar
@@ -171,6 +211,18 @@ def build_parser() -> argparse.ArgumentParser:
     verify = audit_sub.add_parser("verify", help="check the hash chain; report the first broken link")
     verify.set_defaults(func=cmd_audit)
 
+    catalog = sub.add_parser("catalog", help="procedure catalogue import/export (.xlsx or .zip of CSV)")
+    catalog_sub = catalog.add_subparsers(dest="catalog_command", required=True)
+    export = catalog_sub.add_parser("export", help="write the published catalogue to FILE (.xlsx or .zip)")
+    export.add_argument("file")
+    export.set_defaults(func=cmd_catalog)
+    cat_import = catalog_sub.add_parser(
+        "import", help="validate and import FILE; exit 0 only if all was valid"
+    )
+    cat_import.add_argument("file")
+    cat_import.add_argument("--dry-run", action="store_true", help="validate and report, change nothing")
+    cat_import.set_defaults(func=cmd_catalog)
+
     sub.add_parser("workcal", help="working-day calendar (see `egov workcal --help`)", add_help=False)
     return parser
 
@@ -180,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list and args_list[0] == "workcal":
         _setup_django()
         return cmd_workcal(args_list[1:])
-    known = {"demo", "serve", "worker", "audit", "-h", "--help"}
+    known = {"demo", "serve", "worker", "audit", "catalog", "-h", "--help"}
     if args_list and args_list[0] not in known:
         # Everything else is a Django management command (migrate, createsuperuser, shell, ...).
         _setup_django()

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "egov.accounts",
     "egov.audit",
     "egov.workcal",
+    "egov.catalog",
 ]
 
 MIDDLEWARE = [

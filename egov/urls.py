@@ -13,6 +13,7 @@ urlpatterns = [
     path("units/", include("egov.orgs.urls")),
     path("audit/", include("egov.audit.urls")),
     path("calendar/", include("egov.workcal.urls")),
+    path("", include("egov.catalog.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api.urls),
 ]

@@ -21,6 +21,7 @@ class Role(models.TextChoices):
     CLERK = "clerk", _("Clerk")
     UNIT_ADMIN = "unit_admin", _("Unit administrator")
     AUDITOR = "auditor", _("Auditor")
+    CATALOGUE_OFFICER = "catalogue_officer", _("Catalogue officer")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
 
 

@@ -30,6 +30,10 @@ class AuditEvent(models.TextChoices):
     UNITS_IMPORTED = "units.imported", _("Units imported")
     SUCCESSION_RECORDED = "unit.succession_recorded", _("Reorganisation recorded")
     CALENDAR_CHANGED = "calendar.changed", _("Working calendar changed")
+    PROCEDURE_DRAFT_SAVED = "procedure.draft_saved", _("Procedure draft saved")
+    PROCEDURE_PUBLISHED = "procedure.published", _("Procedure published")
+    PROCEDURE_WITHDRAWN = "procedure.withdrawn", _("Procedure withdrawn")
+    CATALOGUE_IMPORTED = "catalogue.imported", _("Catalogue imported")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

@@ -7,4 +7,11 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"egov_demo": settings.DEMO, "egov_demo_relax_2fa": settings.DEMO_RELAX_2FA}
+    from egov.catalog.permissions import can_edit_catalogue
+
+    return {
+        "egov_demo": settings.DEMO,
+        "egov_demo_relax_2fa": settings.DEMO_RELAX_2FA,
+        # Lazy: evaluated only when a template asks, so anonymous pages cost no query.
+        "can_edit_catalogue": lambda: can_edit_catalogue(request.user),
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,7 +91,30 @@ def load_demo(*, province_letter_code: str = "H33") -> list[DemoLogin]:
     account_services.role_grant(user=admin, unit=province, role=Role.SYSTEM_ADMIN, by=admin)
     work_calendar_create(unit=province, by=admin)
     _demo_people(admin=admin, province=province)
+    load_demo_catalogue(by=admin)
     return demo_logins()
+
+
+def load_demo_catalogue(*, by: User | None) -> None:
+    """The demo catalogue goes through the real importer, like a province's spreadsheet would."""
+    from egov.catalog.models import Field
+    from egov.catalog.services import catalog_import
+    from egov.catalog.spreadsheet import csv_tables, parse
+
+    folder = DATA / "catalog"
+    files = {
+        name: (folder / f"{name}.csv").read_text(encoding="utf-8")
+        for name in ("procedures", "channels", "papers", "steps")
+    }
+    rows = list(csv.DictReader(io.StringIO(files["procedures"])))
+    fields = sorted({(r["field_code"], r["field_name"]) for r in rows})
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["code", "name"])
+    writer.writerows(fields)
+    files["fields"] = out.getvalue()
+    parsed = parse(csv_tables(files), known_fields=set(Field.objects.values_list("code", flat=True)))
+    catalog_import(parsed=parsed, by=by)
 
 
 def _first_commune_one_stop(district: Unit) -> Unit:
@@ -111,6 +135,7 @@ def _demo_people(*, admin: User, province: Unit) -> None:
         ("motcua.xa2", f"Cán bộ một cửa ({one_stop_b1.name})", one_stop_b1, Role.ONE_STOP_OFFICER),
         ("chuyenvien.stp", "Chuyên viên Sở Tư pháp", justice, Role.SPECIALIST),
         ("kiemtra", "Kiểm tra viên tỉnh", province, Role.AUDITOR),
+        ("danhmuc", "Cán bộ kiểm soát TTHC (Văn phòng UBND tỉnh)", province, Role.CATALOGUE_OFFICER),
     ]
     for username, name, unit, role in people:
         person = account_services.user_create(
@@ -140,6 +165,7 @@ def demo_logins() -> list[DemoLogin]:
         "motcua.xa2": "one-stop officer of a commune in another district",
         "chuyenvien.stp": "specialist, Department of Justice",
         "kiemtra": "auditor (whole province)",
+        "danhmuc": "catalogue officer (procedures)",
         "congdan": "citizen",
     }
     found = set(User.objects.filter(is_demo=True).values_list("username", flat=True))

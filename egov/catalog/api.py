@@ -1,0 +1,221 @@
+"""Catalogue API: public reads of the published catalogue, writes for catalogue officers."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from egov.catalog import selectors, services
+from egov.catalog.data import ChannelData, PaperData, ProcedureData, StepData
+from egov.catalog.models import ProcedureVersion
+from egov.catalog.permissions import can_edit_catalogue
+from egov.core.api import error_body
+
+router = Router(tags=["procedures"])
+
+
+class ChannelOut(Schema):
+    channel: str
+    time_amount: int
+    time_unit: str
+    fee_kind: str
+    fee_amount: int
+    fee_collection: str
+    fee_note: str
+
+
+class PaperOut(Schema):
+    order: int
+    name: str
+    originals: int
+    certified_copies: int
+    photocopies: int
+
+
+class StepOut(Schema):
+    level: str
+    order: int
+    name: str
+    role: str
+    unit_kind: str
+    budget_amount: int
+    budget_unit: str
+    handover_to: str
+
+
+class ProcedureSummaryOut(Schema):
+    code: str
+    version: int
+    name: str
+    field_code: str
+    field_name: str
+    levels: list[str]
+    online_level: str
+
+
+class ProcedureOut(ProcedureSummaryOut):
+    status: str
+    published_code: str
+    is_example_code: bool
+    implementing_agency: str
+    applicant_types: list[str]
+    legacy_level: int
+    cutoff: str | None
+    supplement_mode: str
+    steps: str
+    conditions: str
+    results: str
+    legal_basis: str
+    decision_number: str
+    decision_date: dt.date | None
+    channels: list[ChannelOut]
+    papers: list[PaperOut]
+    process: list[StepOut]
+
+
+class SearchFilters(Schema):
+    q: str = ""
+    field: str = ""
+    level: str = ""
+    online_level: str = ""
+    agency: str = ""
+
+
+def _summary(v: ProcedureVersion) -> dict[str, Any]:
+    return {
+        "code": v.procedure.code,
+        "version": v.number,
+        "name": v.name,
+        "field_code": v.field.code,
+        "field_name": v.field.name,
+        "levels": v.levels,
+        "online_level": v.online_level,
+    }
+
+
+def _full(v: ProcedureVersion) -> dict[str, Any]:
+    data = selectors.version_to_data(v).as_json()
+    data.update(_summary(v))
+    data["status"] = v.status
+    return data
+
+
+@router.get("", response=list[ProcedureSummaryOut], auth=None, summary="Search the published catalogue")
+@paginate(PageNumberPagination, page_size=20)
+def procedures_search(request: HttpRequest, filters: Query[SearchFilters]) -> Any:
+    return [_summary(v) for v in selectors.procedure_search(**filters.dict())]
+
+
+@router.get(
+    "/{code}", response=ProcedureOut, auth=None, summary="One procedure (the version in force, or ?version=N)"
+)
+def procedure_detail(request: HttpRequest, code: str, version: int | None = None) -> dict[str, Any]:
+    return _full(selectors.procedure_public_get(code=code, number=version))
+
+
+class ChannelIn(Schema):
+    channel: str
+    time_amount: int
+    time_unit: str
+    fee_kind: str = "none"
+    fee_amount: int = 0
+    fee_collection: str = "none"
+    fee_note: str = ""
+
+
+class PaperIn(Schema):
+    order: int
+    name: str
+    originals: int = 0
+    certified_copies: int = 0
+    photocopies: int = 0
+
+
+class StepIn(Schema):
+    level: str
+    order: int
+    name: str
+    role: str
+    unit_kind: str
+    budget_amount: int
+    budget_unit: str
+    handover_to: str = ""
+
+
+class ProcedureIn(Schema):
+    code: str
+    name: str
+    field_code: str
+    field_name: str = ""
+    published_code: str = ""
+    levels: list[str]
+    implementing_agency: str = ""
+    applicant_types: list[str] = []
+    online_level: str = "none"
+    legacy_level: int = 2
+    cutoff: dt.time | None = None
+    supplement_mode: str = "pause"
+    steps: str = ""
+    conditions: str = ""
+    results: str = ""
+    legal_basis: str = ""
+    is_example_code: bool = False
+    channels: list[ChannelIn]
+    papers: list[PaperIn] = []
+    process: list[StepIn] = []
+
+
+class PublishIn(Schema):
+    decision_number: str
+    decision_date: dt.date
+
+
+def _require_officer(request: HttpRequest) -> None:
+    if not can_edit_catalogue(request.user):
+        raise HttpError(403, _("Only catalogue officers may change the catalogue."))
+
+
+def _refused(problems: list[Any]) -> dict[str, Any]:
+    fields: dict[str, list[str]] = {}
+    for p in problems:
+        key = p.column if p.where == "procedure" else f"{p.where}.{p.column}"
+        fields.setdefault(key, []).append(p.message)
+    return error_body("invalid", _("The data is not valid."), fields)
+
+
+@router.put("/{code}/draft", response={200: ProcedureOut, 422: dict}, summary="Create or update a draft")
+def procedure_put_draft(request: HttpRequest, code: str, payload: ProcedureIn) -> Any:
+    _require_officer(request)
+    if payload.code != code:
+        return 422, error_body("invalid", _("The data is not valid."), {"code": [_("must match the URL")]})
+    body = payload.dict()
+    data = ProcedureData(
+        **{k: v for k, v in body.items() if k not in {"channels", "papers", "process"}},
+        channels=[ChannelData(**c) for c in body["channels"]],
+        papers=[PaperData(**p) for p in body["papers"]],
+        process=[StepData(**s) for s in body["process"]],
+    )
+    try:
+        draft = services.procedure_save_draft(data=data, by=request.user)
+    except services.CatalogError as exc:
+        return 422, _refused(exc.problems)
+    return 200, _full(draft)
+
+
+@router.post(
+    "/{code}/publish", response={200: ProcedureOut, 404: dict, 422: dict}, summary="Publish the draft"
+)
+def procedure_post_publish(request: HttpRequest, code: str, payload: PublishIn) -> Any:
+    _require_officer(request)
+    draft = ProcedureVersion.objects.filter(procedure__code=code, status="draft").first()
+    if draft is None:
+        return 404, error_body("not_found", _("Not found."))
+    try:
+        version = services.procedure_publish(version=draft, by=request.user, **payload.dict())
+    except services.CatalogError as exc:
+        return 422, _refused(exc.problems)
+    return 200, _full(version)
