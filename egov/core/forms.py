@@ -17,7 +17,12 @@ class StyledFormMixin:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for name, field in self.fields.items():
             widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput | forms.RadioSelect):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"id_{name}_help"
