@@ -6,6 +6,7 @@ citizen, and anonymous. Tests ask "who may see what" across them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts import services as account_services
 from egov.accounts.models import AccountKind, Role, User
+from egov.catalog import services as catalog_services
+from egov.catalog.models import ProcedureVersion
+from egov.catalog.tests.samples import birth_registration
+from egov.dossiers.services import ApplicantIn, PaperIn, dossier_receive
 from egov.orgs import services as org_services
 from egov.orgs.models import Unit, UnitKind
 
@@ -128,3 +133,58 @@ def audit_flushable(transactional_db: None) -> Any:
         cursor.execute("DELETE FROM audit_auditentry")
         for sql in triggers.SQLITE:
             cursor.execute(sql)
+
+
+# ---------------------------------------------------------------- one-stop fixtures
+@pytest.fixture
+def procedure(province: Province) -> ProcedureVersion:
+    for area in (province.commune_a1, province.commune_b1):
+        committee = Unit.objects.get(parent=area, kind=UnitKind.PEOPLES_COMMITTEE)
+        Unit.objects.filter(pk=committee.pk).update(agency_code=f"000.{area.gso_code}.00.T01")
+    draft = catalog_services.procedure_save_draft(data=birth_registration(cutoff=None), by=None)
+    return catalog_services.procedure_publish(
+        version=draft, decision_number="1/QĐ", decision_date=dt.date(2021, 1, 1), by=None
+    )
+
+
+APPLICANT = ApplicantIn(
+    kind="citizen",
+    name="Nguyễn Văn Bình",
+    id_number="091234567890",
+    phone="0912345678",
+    email="binh@example.vn",
+    address="Xã A1",
+)
+PAPERS = [PaperIn("Tờ khai đăng ký khai sinh", originals=1), PaperIn("Giấy chứng sinh", originals=1)]
+
+
+@pytest.fixture
+def receive(procedure: ProcedureVersion, province: Province, personas: dict[str, Any]) -> Any:
+    def _receive(**changes: Any) -> Any:
+        kwargs: dict[str, Any] = {
+            "unit": province.one_stop_a1,
+            "version": procedure,
+            "channel": "direct",
+            "applicant": APPLICANT,
+            "papers": PAPERS,
+            "return_method": "counter",
+            "by": personas["officer_a1"],
+        }
+        kwargs.update(changes)
+        return dossier_receive(**kwargs)
+
+    return _receive
+
+
+@pytest.fixture
+def commune_staff(province: Province) -> dict[str, Any]:
+    """A specialist and the chairman of commune A1's People's Committee."""
+    from egov.accounts import services as accounts
+
+    committee = Unit.objects.get(parent=province.commune_a1, kind=UnitKind.PEOPLES_COMMITTEE)
+    people = {}
+    for username, role in (("chuyenvien.a1", "specialist"), ("chutich.a1", "agency_leader")):
+        person = accounts.user_create(username=username, full_name=username, password=PASSWORD, by=None)
+        accounts.role_grant(user=person, unit=committee, role=role, by=None)
+        people[role] = person
+    return people

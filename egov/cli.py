@@ -50,6 +50,10 @@ def _worker_cmd() -> list[str]:
     return [sys.executable, "-m", "egov.cli", "worker"]
 
 
+def _scheduler_cmd() -> list[str]:
+    return [sys.executable, "-m", "egov.cli", "scheduler"]
+
+
 def _run_processes(commands: list[list[str]]) -> int:
     """Run the web server and worker together; stop all when one stops or on Ctrl-C."""
     procs = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603 - our own interpreter and modules
@@ -102,7 +106,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("Stop with Ctrl-C.\n", flush=True)
     if args.no_serve:
         return 0
-    return _run_processes([_gunicorn(args.host, args.port, args.workers), _worker_cmd()])
+    return _run_processes([_gunicorn(args.host, args.port, args.workers), _worker_cmd(), _scheduler_cmd()])
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -117,6 +121,29 @@ def cmd_worker(args: argparse.Namespace) -> int:
     _setup_django()
     _manage("db_worker", "--queue-name", "*")
     return 0
+
+
+def run_periodic_jobs() -> dict[str, int]:
+    """One pass of the periodic jobs; safe to run in two schedulers at once (conditional updates)."""
+    from egov.dossiers.services import overdue_sweep
+    from egov.notifications.services import deliveries_retry_due
+
+    return {"overdue_marked": overdue_sweep(), "deliveries_requeued": deliveries_retry_due()}
+
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    _setup_django()
+    import logging
+    import time
+
+    log = logging.getLogger("egov.scheduler")
+    while True:
+        result = run_periodic_jobs()
+        log.info("periodic jobs: %s", result)
+        if args.once:
+            print(result)
+            return 0
+        time.sleep(args.interval)
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -206,6 +233,11 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run queued background tasks")
     worker.set_defaults(func=cmd_worker)
 
+    scheduler = sub.add_parser("scheduler", help="periodic jobs: overdue watch, notification retries")
+    scheduler.add_argument("--interval", type=int, default=60, help="seconds between passes")
+    scheduler.add_argument("--once", action="store_true", help="run one pass and exit (for cron)")
+    scheduler.set_defaults(func=cmd_scheduler)
+
     audit = sub.add_parser("audit", help="audit trail tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_sub.add_parser("verify", help="check the hash chain; report the first broken link")
@@ -232,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list and args_list[0] == "workcal":
         _setup_django()
         return cmd_workcal(args_list[1:])
-    known = {"demo", "serve", "worker", "audit", "catalog", "-h", "--help"}
+    known = {"demo", "serve", "worker", "scheduler", "audit", "catalog", "-h", "--help"}
     if args_list and args_list[0] not in known:
         # Everything else is a Django management command (migrate, createsuperuser, shell, ...).
         _setup_django()

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "egov.audit",
     "egov.workcal",
     "egov.catalog",
+    "egov.notifications",
+    "egov.dossiers",
 ]
 
 MIDDLEWARE = [
@@ -159,8 +161,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Uploads: refuse large bodies early; per-field checks live in egov.core.uploads.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-EGOV_UPLOAD_MAX_BYTES = env_int("EGOV_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+EGOV_UPLOAD_MAX_BYTES = env_int("EGOV_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 
 # Security: secure cookies whenever we are not in local debug/demo on plain HTTP.
 _HTTPS = env_bool("EGOV_HTTPS", not (DEBUG or DEMO))
@@ -213,3 +216,23 @@ LOGGING = {
 
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 STATIC_ROOT.mkdir(exist_ok=True)
+
+# Notifications (docs/notifications.md): e-mail over SMTP, SMS through a pluggable class.
+EGOV_SMS_BACKEND = env_str("EGOV_SMS_BACKEND", "egov.notifications.channels.LogSmsChannel")
+EMAIL_HOST = env_str("EGOV_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EGOV_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EGOV_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EGOV_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EGOV_EMAIL_USE_TLS", False)
+# A stuck SMTP server must not hold a worker (or a delivery's claim) forever.
+EMAIL_TIMEOUT = env_int("EGOV_EMAIL_TIMEOUT", 30, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("EGOV_EMAIL_FROM", "egov@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Demo: no mail server is assumed, so mail is written as files under the data directory.
+EMAIL_BACKEND = env_str(
+    "EGOV_EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend"
+    if DEMO
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"

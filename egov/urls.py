@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", include("egov.audit.urls")),
     path("calendar/", include("egov.workcal.urls")),
     path("", include("egov.catalog.urls")),
+    path("dossiers/", include("egov.dossiers.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api.urls),
 ]

@@ -34,6 +34,17 @@ class AuditEvent(models.TextChoices):
     PROCEDURE_PUBLISHED = "procedure.published", _("Procedure published")
     PROCEDURE_WITHDRAWN = "procedure.withdrawn", _("Procedure withdrawn")
     CATALOGUE_IMPORTED = "catalogue.imported", _("Catalogue imported")
+    DOSSIER_RECEIVED = "dossier.received", _("Dossier received")
+    DOSSIER_REFUSED = "dossier.refused", _("Dossier refused at intake")
+    DOSSIER_STEP = "dossier.step", _("Dossier step")
+    DOSSIER_PAUSED = "dossier.paused", _("Dossier clock paused")
+    DOSSIER_RESUMED = "dossier.resumed", _("Dossier clock resumed")
+    DOSSIER_EXTENDED = "dossier.extended", _("Dossier extended")
+    DOSSIER_STOPPED = "dossier.stopped", _("Dossier processing stopped")
+    DOSSIER_WITHDRAWN = "dossier.withdrawn", _("Dossier withdrawn")
+    DOSSIER_DECIDED = "dossier.decided", _("Dossier decided")
+    DOSSIER_RETURNED = "dossier.returned", _("Dossier result returned")
+    DOSSIER_OVERDUE = "dossier.overdue", _("Dossier overdue")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

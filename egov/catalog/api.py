@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -191,7 +191,9 @@ def _refused(problems: list[Any]) -> dict[str, Any]:
 def procedure_put_draft(request: HttpRequest, code: str, payload: ProcedureIn) -> Any:
     _require_officer(request)
     if payload.code != code:
-        return 422, error_body("invalid", _("The data is not valid."), {"code": [_("must match the URL")]})
+        return Status(
+            422, error_body("invalid", _("The data is not valid."), {"code": [_("must match the URL")]})
+        )
     body = payload.dict()
     data = ProcedureData(
         **{k: v for k, v in body.items() if k not in {"channels", "papers", "process"}},
@@ -202,8 +204,8 @@ def procedure_put_draft(request: HttpRequest, code: str, payload: ProcedureIn) -
     try:
         draft = services.procedure_save_draft(data=data, by=request.user)
     except services.CatalogError as exc:
-        return 422, _refused(exc.problems)
-    return 200, _full(draft)
+        return Status(422, _refused(exc.problems))
+    return Status(200, _full(draft))
 
 
 @router.post(
@@ -213,9 +215,9 @@ def procedure_post_publish(request: HttpRequest, code: str, payload: PublishIn) 
     _require_officer(request)
     draft = ProcedureVersion.objects.filter(procedure__code=code, status="draft").first()
     if draft is None:
-        return 404, error_body("not_found", _("Not found."))
+        return Status(404, error_body("not_found", _("Not found.")))
     try:
         version = services.procedure_publish(version=draft, by=request.user, **payload.dict())
     except services.CatalogError as exc:
-        return 422, _refused(exc.problems)
-    return 200, _full(version)
+        return Status(422, _refused(exc.problems))
+    return Status(200, _full(version))

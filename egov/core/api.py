@@ -53,11 +53,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from egov.accounts.api import router as accounts_router
     from egov.catalog.api import router as catalog_router
+    from egov.dossiers.api import router as dossiers_router
     from egov.orgs.api import router as orgs_router
 
     api.add_router("/units", orgs_router)
     api.add_router("/me", accounts_router)
     api.add_router("/procedures", catalog_router)
+    api.add_router("/dossiers", dossiers_router)
 
 
 _register_routers()

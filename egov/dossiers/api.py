@@ -1,0 +1,249 @@
+"""Dossier API for counters' own tools and the portal: the same services as the pages."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from egov.catalog.models import ProcedureVersion
+from egov.core.api import error_body
+from egov.dossiers import selectors, services
+from egov.dossiers.models import Dossier
+from egov.dossiers.permissions import can_act_on_step, can_manage_dossier, can_receive_at
+from egov.orgs.models import Unit
+
+router = Router(tags=["dossiers"])
+
+
+class DossierOut(Schema):
+    id: int
+    code: str
+    procedure_code: str
+    procedure_name: str
+    state: str
+    national_status: int | None
+    channel: str
+    applicant_name: str
+    receiving_unit_id: int
+    resolving_unit_id: int
+    received_at: dt.datetime | None
+    due_at: dt.datetime | None
+    statutory_due_at: dt.datetime | None
+    current_step: str | None
+    timeliness: str
+    outcome: str
+
+
+class ListFilters(Schema):
+    view: str = "all"
+    q: str = ""
+
+
+def _out(d: Dossier, national: dict[str, int] | None = None) -> dict[str, Any]:
+    national = national if national is not None else {}
+    return {
+        "id": d.pk,
+        "code": d.code,
+        "procedure_code": d.procedure_version.procedure.code,
+        "procedure_name": d.procedure_version.name,
+        "state": d.state,
+        "national_status": national.get(d.state),
+        "channel": d.channel,
+        "applicant_name": d.applicant_name,
+        "receiving_unit_id": d.receiving_unit_id,
+        "resolving_unit_id": d.resolving_unit_id,
+        "received_at": d.received_at,
+        "due_at": d.due_at,
+        "statutory_due_at": d.statutory_due_at,
+        "current_step": d.current_step.name if d.current_step else None,
+        "timeliness": d.timeliness,
+        "outcome": d.outcome,
+    }
+
+
+def _national() -> dict[str, int]:
+    from egov.dossiers.models import NationalStatus
+
+    return dict(NationalStatus.objects.values_list("state", "code"))
+
+
+@router.get(
+    "", response=list[DossierOut], summary="Dossiers the caller may see (views: inbox, open, overdue, …)"
+)
+@paginate(PageNumberPagination, page_size=50)
+def dossiers_list(request: HttpRequest, filters: Query[ListFilters]) -> Any:
+    national = _national()
+    qs = selectors.dossier_list(request.user, view=filters.view, q=filters.q).select_related(
+        "procedure_version__procedure"
+    )
+    return [_out(d, national) for d in qs]
+
+
+@router.get("/{int:dossier_id}", response=DossierOut, summary="One dossier")
+def dossier_detail(request: HttpRequest, dossier_id: int) -> dict[str, Any]:
+    return _out(selectors.dossier_get_for_user(user=request.user, pk=dossier_id), _national())
+
+
+class PaperIn(Schema):
+    name: str
+    originals: int = 0
+    certified_copies: int = 0
+    photocopies: int = 0
+
+
+class ReceiveIn(Schema):
+    unit_id: int
+    procedure_code: str
+    channel: str = "direct"
+    applicant_kind: str = "citizen"
+    applicant_name: str
+    applicant_id_number: str = ""
+    applicant_address: str = ""
+    applicant_phone: str = ""
+    applicant_email: str = ""
+    papers: list[PaperIn]
+    return_method: str = "counter"
+    return_address: str = ""
+    fees_collected: int = 0
+    intake_token: str | None = None
+
+
+def _refused(exc: services.DossierError) -> tuple[int, dict[str, Any]]:
+    field = exc.field or "__all__"
+    return Status(422, error_body("invalid", str(exc), {field: [str(exc)]}))
+
+
+@router.post(
+    "", response={201: DossierOut, 200: DossierOut, 422: dict}, summary="Receive a dossier at a counter"
+)
+def dossier_receive(request: HttpRequest, payload: ReceiveIn) -> Any:
+    unit = get_object_or_404(Unit, pk=payload.unit_id)
+    if not can_receive_at(request.user, unit):
+        raise HttpError(403, _("You do not receive dossiers at this counter."))
+    if payload.intake_token:
+        existing = Dossier.objects.filter(intake_token=payload.intake_token).first()
+        if existing is not None:
+            return Status(200, _out(existing, _national()))
+    version = ProcedureVersion.objects.filter(
+        procedure__code=payload.procedure_code, status="published"
+    ).first()
+    if version is None:
+        return Status(
+            422,
+            error_body(
+                "invalid",
+                _("This procedure is not in force."),
+                {"procedure_code": [_("No published procedure has this code.")]},
+            ),
+        )
+    try:
+        dossier = services.dossier_receive(
+            unit=unit,
+            version=version,
+            channel=payload.channel,
+            by=request.user,
+            applicant=services.ApplicantIn(
+                kind=payload.applicant_kind,
+                name=payload.applicant_name,
+                id_number=payload.applicant_id_number,
+                address=payload.applicant_address,
+                phone=payload.applicant_phone,
+                email=payload.applicant_email,
+            ),
+            papers=[services.PaperIn(**p.dict()) for p in payload.papers],
+            return_method=payload.return_method,
+            return_address=payload.return_address,
+            fees_collected=payload.fees_collected,
+            intake_token=payload.intake_token,
+        )
+    except services.DossierError as exc:
+        return _refused(exc)
+    return Status(201, _out(dossier, _national()))
+
+
+class ActionIn(Schema):
+    note: str = ""
+    reason: str = ""
+    items: str = ""
+    kind: str = "supplement"
+    outcome: str = "approved"
+    new_due_at: dt.datetime | None = None
+    received_by: str = ""
+    tracking: str = ""
+    to_unit_id: int | None = None
+    to_order: int | None = None
+
+
+@router.post("/{int:dossier_id}/{action}", response={200: DossierOut, 422: dict}, summary="Act on a dossier")
+def dossier_act(request: HttpRequest, dossier_id: int, action: str, payload: ActionIn) -> Any:
+    dossier = selectors.dossier_get_for_user(user=request.user, pk=dossier_id)
+    user = request.user
+    step = dossier.current_step
+    on_step = step is not None and can_act_on_step(user, step)
+    manage = can_manage_dossier(user, dossier)
+    handlers = {
+        "forward": (
+            on_step,
+            lambda: services.step_forward(
+                dossier=dossier,
+                by=user,
+                note=payload.note,
+                to_unit=get_object_or_404(Unit, pk=payload.to_unit_id) if payload.to_unit_id else None,
+            ),
+        ),
+        "send_back": (
+            on_step,
+            lambda: services.step_send_back(
+                dossier=dossier, to_order=payload.to_order or 0, reason=payload.reason, by=user
+            ),
+        ),
+        "decide": (
+            on_step,
+            lambda: services.dossier_decide(
+                dossier=dossier, outcome=payload.outcome, reason=payload.reason, by=user
+            ),
+        ),
+        "pause": (
+            manage,
+            lambda: services.dossier_pause(
+                dossier=dossier, kind=payload.kind, reason=payload.reason, items=payload.items, by=user
+            ),
+        ),
+        "resume": (manage, lambda: services.dossier_resume(dossier=dossier, by=user, note=payload.note)),
+        "extend": (
+            manage,
+            lambda: services.dossier_extend(
+                dossier=dossier,
+                new_due_at=payload.new_due_at or dt.datetime.min.replace(tzinfo=dt.UTC),
+                reason=payload.reason,
+                by=user,
+            ),
+        ),
+        "stop": (manage, lambda: services.dossier_stop(dossier=dossier, reason=payload.reason, by=user)),
+        "withdraw": (
+            manage,
+            lambda: services.dossier_withdraw(dossier=dossier, reason=payload.reason, by=user),
+        ),
+        "return": (
+            manage,
+            lambda: services.dossier_return(
+                dossier=dossier, by=user, received_by=payload.received_by, tracking=payload.tracking
+            ),
+        ),
+    }
+    if action not in handlers:
+        raise HttpError(404, _("Not found."))
+    allowed, run = handlers[action]
+    if not allowed:
+        raise HttpError(403, _("You may not do this on this dossier."))
+    try:
+        run()
+    except services.DossierError as exc:
+        return _refused(exc)
+    dossier.refresh_from_db()
+    return Status(200, _out(dossier, _national()))

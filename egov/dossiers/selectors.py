@@ -1,0 +1,119 @@
+"""Reading dossiers: everything starts from what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from egov.accounts.models import Role
+from egov.accounts.permissions import is_staff_user, role_paths
+from egov.dossiers.models import (
+    OPEN_STATES,
+    PAUSED_STATES,
+    Dossier,
+    DossierState,
+    DossierStep,
+    NationalStatus,
+    StepStatus,
+)
+from egov.dossiers.permissions import sees_everything, visible_paths
+
+
+def _path_q(prefix: str, paths: list[str]) -> Q:
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{prefix}__path__startswith": path})
+    return condition
+
+
+def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
+    """Dossiers received or resolved in the user's units, or that passed through them."""
+    base = Dossier.objects.select_related(
+        "procedure_version", "receiving_unit", "resolving_unit", "current_step"
+    )
+    if sees_everything(user):
+        return base
+    if not is_staff_user(user):
+        return base.filter(applicant_user=user) if getattr(user, "is_authenticated", False) else base.none()
+    paths = visible_paths(user)
+    if not paths:
+        return base.none()
+    through_steps = DossierStep.objects.filter(_path_q("unit", paths), dossier=OuterRef("pk"))
+    return base.filter(
+        _path_q("receiving_unit", paths) | _path_q("resolving_unit", paths) | Q(Exists(through_steps))
+    )
+
+
+def dossier_get_for_user(*, user: Any, pk: int) -> Dossier:
+    return get_object_or_404(dossiers_visible_to(user), pk=pk)
+
+
+def inbox_for(user: Any) -> QuerySet[Dossier]:
+    """Dossiers whose current step waits for this user: assigned to them, or unassigned in a
+    unit where they hold the step's role."""
+    condition = Q(current_step__assigned_to=user)
+    for role in Role:
+        paths = role_paths(user, {role.value})
+        if paths:
+            condition |= Q(current_step__role=role.value, current_step__assigned_to__isnull=True) & _path_q(
+                "current_step__unit", paths
+            )
+    return (
+        dossiers_visible_to(user).filter(condition, current_step__status=StepStatus.ACTIVE).order_by("due_at")
+    )
+
+
+def dossier_list(user: Any, *, view: str, q: str = "") -> QuerySet[Dossier]:
+    qs = dossiers_visible_to(user)
+    now = timezone.now()
+    if view == "inbox":
+        qs = inbox_for(user)
+    elif view == "open":
+        qs = qs.filter(state__in=OPEN_STATES).order_by("due_at")
+    elif view == "due_soon":
+        qs = qs.filter(state=DossierState.PROCESSING, due_at__gt=now, due_at__lte=now + dt.timedelta(days=3))
+        qs = qs.order_by("due_at")
+    elif view == "overdue":
+        qs = qs.filter(state=DossierState.PROCESSING, due_at__lte=now).order_by("due_at")
+    elif view == "paused":
+        qs = qs.filter(state__in=PAUSED_STATES).order_by("due_at")
+    elif view == "registered":
+        qs = qs.filter(state=DossierState.REGISTERED).order_by("created_at")
+    else:
+        qs = qs.order_by("-received_at", "-pk")
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(applicant_name__icontains=q) | Q(applicant_id_number=q))
+    return qs
+
+
+def national_status(dossier: Dossier) -> NationalStatus | None:
+    return NationalStatus.objects.filter(state=dossier.state).first()
+
+
+def remaining_office_time(dossier: Dossier) -> dt.timedelta | None:
+    """Office time left until the due time (negative when late); None when not running."""
+    from egov.dossiers.clock import calendar_of
+    from egov.workcal import elapsed
+
+    if dossier.state != DossierState.PROCESSING or dossier.due_at is None:
+        return None
+    now = timezone.now()
+    cal = calendar_of(dossier)
+    if now <= dossier.due_at:
+        return elapsed(start=now, end=dossier.due_at, cal=cal)
+    return -elapsed(start=dossier.due_at, end=now, cal=cal)
+
+
+def register_rows(*, unit: Any, start: dt.date, end: dt.date) -> QuerySet[Dossier]:
+    """The dossier register (form 07) of a receiving unit for a period."""
+    return (
+        Dossier.objects.filter(receiving_unit__path__startswith=unit.path)
+        .filter(received_at__date__gte=start, received_at__date__lte=end)
+        .select_related("procedure_version")
+        .order_by("received_at", "code")
+    )

@@ -1,0 +1,679 @@
+"""Every change to a dossier: one atomic, audited service per transition of the state machine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.audit.models import AuditEvent
+from egov.audit.services import audit_record
+from egov.catalog.models import ProcedureVersion, VersionStatus
+from egov.core.uploads import check_upload
+from egov.dossiers import clock
+from egov.dossiers.models import (
+    FINISHED_STATES,
+    OPEN_STATES,
+    PAUSED_STATES,
+    DailyCounter,
+    Dossier,
+    DossierEvent,
+    DossierFile,
+    DossierPaper,
+    DossierState,
+    DossierStep,
+    Extension,
+    FileKind,
+    Outcome,
+    Pause,
+    PauseKind,
+    StepStatus,
+    Timeliness,
+)
+from egov.dossiers.notify import notify_applicant
+from egov.orgs.models import Unit
+from egov.workcal import Status, classify
+
+
+class DossierError(Exception):
+    """A transition that is not allowed; the message is for the clerk (Vietnamese)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def agency_code_for(unit: Unit) -> str:
+    """The electronic identifier of the unit or of its nearest ancestor that has one."""
+    if unit.agency_code:
+        return unit.agency_code
+    ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    codes = dict(Unit.objects.filter(pk__in=ids).exclude(agency_code="").values_list("pk", "agency_code"))
+    for pk in reversed(ids):
+        if pk in codes:
+            return codes[pk]
+    raise DossierError(_("The receiving unit has no agency identifier; ask the administrator to set one."))
+
+
+def dossier_code_next(*, agency_code: str, day: dt.date) -> str:
+    """`<agency>-<YYMMDD>-<NNNN>`: consecutive per agency and day, never reused.
+
+    The counter row is locked for the rest of the transaction, so concurrent receptions
+    queue here; a reception that fails rolls its number back with it (no gaps)."""
+    for _attempt in range(3):
+        counter = DailyCounter.objects.select_for_update().filter(agency_code=agency_code, day=day).first()
+        if counter is None:
+            try:
+                with transaction.atomic():
+                    DailyCounter.objects.create(agency_code=agency_code, day=day, last=0)
+            except IntegrityError:
+                pass  # another reception created it first; lock it on the next pass
+            continue
+        counter.last += 1
+        DailyCounter.objects.filter(pk=counter.pk).update(last=counter.last)
+        return f"{agency_code}-{day:%y%m%d}-{counter.last:04d}"
+    raise DossierError(_("Could not allocate a dossier code; try again."))
+
+
+def _event(dossier: Dossier, kind: str, by: Any, text: str = "", **data: Any) -> None:
+    DossierEvent.objects.create(
+        dossier=dossier,
+        at=timezone.now(),
+        actor=by if getattr(by, "pk", None) else None,
+        kind=kind,
+        text=text,
+        data=data,
+    )
+
+
+def _audit(dossier: Dossier, event: str, by: Any, **after: Any) -> None:
+    audit_record(
+        event=event,
+        actor=by,
+        target=dossier,
+        scope_path=dossier.receiving_unit.path,
+        after={"state": dossier.state, **after},
+    )
+
+
+def _steps_template(dossier: Dossier) -> list[Any]:
+    return list(dossier.procedure_version.process_steps.filter(level=dossier.level).order_by("order"))
+
+
+def _unit_for_step(dossier: Dossier, role: str) -> Unit:
+    return dossier.receiving_unit if role == "one_stop_officer" else dossier.resolving_unit
+
+
+def _start_step(
+    dossier: Dossier, template: Any, at: dt.datetime, by: Any, unit: Unit | None = None
+) -> DossierStep:
+    seq = (dossier.steps.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+    step = DossierStep.objects.create(
+        dossier=dossier,
+        seq=seq,
+        order=template.order,
+        name=template.name,
+        role=template.role,
+        unit=unit or _unit_for_step(dossier, template.role),
+        started_at=at,
+        due_at=clock.step_due(dossier, at, template.budget_amount, template.budget_unit),
+    )
+    dossier.current_step = step
+    _event(dossier, "step_started", by, step.name, seq=seq)
+    return step
+
+
+def _finish_step(
+    step: DossierStep, at: dt.datetime, by: Any, status: str = StepStatus.DONE, note: str = ""
+) -> None:
+    step.status = status
+    step.finished_at = at
+    step.finished_by = by if getattr(by, "pk", None) else None
+    step.timeliness = _timeliness(step.due_at, at)
+    step.note = note
+    step.save(update_fields=["status", "finished_at", "finished_by", "timeliness", "note"])
+
+
+def _timeliness(due_at: dt.datetime, finished_at: dt.datetime) -> str:
+    status = classify(due_at=due_at, finished_at=finished_at)
+    return {Status.EARLY: Timeliness.EARLY, Status.ON_TIME: Timeliness.ON_TIME}.get(status, Timeliness.LATE)
+
+
+def _locked(dossier: Dossier) -> Dossier:
+    """Re-read under lock: the state we act on is the state in the database, not the form's."""
+    return (
+        Dossier.objects.select_for_update()
+        .select_related("procedure_version", "receiving_unit", "resolving_unit")
+        .get(pk=dossier.pk)
+    )
+
+
+def _require_state(dossier: Dossier, allowed: set[str] | frozenset[str]) -> None:
+    if dossier.state not in allowed:
+        raise DossierError(
+            _("This action is not possible while the dossier is “%(state)s”.")
+            % {"state": dossier.get_state_display()}
+        )
+
+
+def dossier_attach_file(*, dossier: Dossier, upload: Any, kind: str, by: Any, name: str = "") -> DossierFile:
+    """Store an uploaded file (already checked by content) with its SHA-256."""
+    checked = check_upload(upload)
+    record = DossierFile(
+        dossier=dossier,
+        kind=kind,
+        name=(name or upload.name)[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by if getattr(by, "pk", None) else None,
+    )
+    record.file.save(f"{dossier.pk}-{checked.sha256[:16]}.{checked.extension}", upload, save=False)
+    record.save()
+    return record
+
+
+# ---------------------------------------------------------------- intake
+
+
+@dataclass
+class PaperIn:
+    name: str
+    originals: int = 0
+    certified_copies: int = 0
+    photocopies: int = 0
+
+
+@dataclass
+class ApplicantIn:
+    kind: str
+    name: str
+    id_number: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+def _check_receivable(version: ProcedureVersion, unit: Unit, resolving_unit: Unit) -> str:
+    if version.status != VersionStatus.PUBLISHED:
+        raise DossierError(_("This procedure is not in force."), "procedure")
+    if unit.kind != "one_stop" or unit.valid_to is not None:
+        raise DossierError(_("Dossiers are received at a one-stop department in operation."), "unit")
+    if unit.level not in version.levels:
+        raise DossierError(
+            _("This procedure is not handled at this level (%(level)s).")
+            % {"level": unit.get_level_display()},
+            "procedure",
+        )
+    if not version.process_steps.filter(level=unit.level).exists():
+        raise DossierError(_("The procedure has no internal process at this level."), "procedure")
+    if not resolving_unit.path.startswith(_area_path(unit)) and resolving_unit.level != "province":
+        raise DossierError(_("The resolving agency must belong to the same area."), "resolving_unit")
+    return unit.level
+
+
+def _area_path(unit: Unit) -> str:
+    parts = [p for p in unit.path.strip("/").split("/") if p]
+    # one-stop → committee → area: the area is two levels up.
+    return "/" + "/".join(parts[:-2]) + "/" if len(parts) > 2 else unit.path
+
+
+@transaction.atomic
+def dossier_receive(
+    *,
+    unit: Unit,
+    version: ProcedureVersion,
+    channel: str,
+    applicant: ApplicantIn,
+    papers: list[PaperIn],
+    return_method: str,
+    by: Any,
+    resolving_unit: Unit | None = None,
+    return_address: str = "",
+    fees_collected: int = 0,
+    summary: str = "",
+    received_at: dt.datetime | None = None,
+    applicant_user: Any = None,
+    files: list[Any] | None = None,
+    intake_token: str | None = None,
+) -> Dossier:
+    """Receive a complete dossier at the counter (or by post): give it its code and its legal due time."""
+    resolving_unit = resolving_unit or unit.parent or unit
+    level = _check_receivable(version, unit, resolving_unit)
+    if not papers:
+        raise DossierError(_("Tick the papers received."), "papers")
+    if return_method == "post" and not return_address.strip():
+        raise DossierError(_("Give the postal address for the result."), "return_address")
+    at = received_at or timezone.now()
+    dossier = Dossier(
+        procedure_version=version,
+        level=level,
+        receiving_unit=unit,
+        resolving_unit=resolving_unit,
+        channel=channel,
+        return_method=return_method,
+        return_address=return_address.strip(),
+        applicant_kind=applicant.kind,
+        applicant_name=applicant.name.strip(),
+        applicant_id_number=applicant.id_number.strip(),
+        applicant_address=applicant.address.strip(),
+        applicant_phone=applicant.phone.strip(),
+        applicant_email=applicant.email.strip(),
+        applicant_user=applicant_user,
+        summary=summary.strip(),
+        fees_collected=fees_collected,
+        lookup_secret=secrets.token_hex(4).upper(),
+        state=DossierState.PROCESSING,
+        received_at=at,
+        created_by=by if getattr(by, "pk", None) else None,
+        intake_token=intake_token or None,
+    )
+    dossier.code = dossier_code_next(agency_code=agency_code_for(unit), day=timezone.localtime(at).date())
+    dossier.statutory_due_at = clock.statutory_due(dossier, [])
+    dossier.due_at = dossier.statutory_due_at
+    dossier.clock_started_at = _clock_start(dossier)
+    dossier.full_clean(exclude=["current_step", "procedure_version", "receiving_unit", "resolving_unit"])
+    dossier.save()
+    DossierPaper.objects.bulk_create(
+        DossierPaper(
+            dossier=dossier,
+            name=p.name,
+            originals=p.originals,
+            certified_copies=p.certified_copies,
+            photocopies=p.photocopies,
+        )
+        for p in papers
+    )
+    for upload in files or []:
+        dossier_attach_file(dossier=dossier, upload=upload, kind=FileKind.SCAN, by=by)
+    _event(dossier, "received", by, _("Channel: %(c)s") % {"c": dossier.get_channel_display()})
+    templates = _steps_template(dossier)
+    first = _start_step(dossier, templates[0], at, by)
+    if first.role == "one_stop_officer" and len(templates) > 1:
+        # Receiving at the counter is the intake step itself.
+        _finish_step(first, at, by)
+        _start_step(dossier, templates[1], at, by)
+    dossier.save(update_fields=["current_step"])
+    _audit(dossier, AuditEvent.DOSSIER_RECEIVED, by, code=dossier.code, due_at=dossier.due_at.isoformat())
+    notify_applicant(dossier, "received")
+    return dossier
+
+
+def _clock_start(dossier: Dossier) -> dt.datetime:
+    from egov.workcal import clock_start
+
+    assert dossier.received_at is not None
+    return clock_start(
+        dossier.received_at, clock.calendar_of(dossier), cutoff=dossier.procedure_version.cutoff
+    )
+
+
+# ---------------------------------------------------------------- processing
+
+
+@transaction.atomic
+def step_assign(*, dossier: Dossier, to: Any, by: Any) -> DossierStep:
+    dossier = _locked(dossier)
+    _require_state(dossier, OPEN_STATES)
+    step = dossier.current_step
+    assert step is not None
+    step.assigned_to = to
+    step.save(update_fields=["assigned_to"])
+    _event(dossier, "step_assigned", by, str(to), step=step.seq)
+    _audit(dossier, AuditEvent.DOSSIER_STEP, by, action="assign", step=step.seq, to=to.pk)
+    return step
+
+
+@transaction.atomic
+def step_forward(*, dossier: Dossier, by: Any, note: str = "", to_unit: Unit | None = None) -> Dossier:
+    """Finish the current step and start the next one (handing over to ``to_unit`` when the
+    next step belongs to another agency)."""
+    dossier = _locked(dossier)
+    _require_state(dossier, {DossierState.PROCESSING})
+    step = dossier.current_step
+    assert step is not None
+    now = timezone.now()
+    templates = _steps_template(dossier)
+    following = [t for t in templates if t.order > step.order]
+    if not following:
+        raise DossierError(_("This is the last step: record the decision or return the result."))
+    _finish_step(step, now, by, note=note)
+    nxt = following[0]
+    if nxt.handover_to and to_unit is None:
+        raise DossierError(_("Choose the agency this step is handed over to."), "to_unit")
+    _start_step(dossier, nxt, now, by, unit=to_unit)
+    dossier.save(update_fields=["current_step"])
+    kind = "handed_over" if to_unit is not None else "forwarded"
+    _event(dossier, kind, by, note, to=nxt.name)
+    _audit(dossier, AuditEvent.DOSSIER_STEP, by, action=kind, step=step.seq, timeliness=step.timeliness)
+    return dossier
+
+
+@transaction.atomic
+def step_send_back(*, dossier: Dossier, to_order: int, reason: str, by: Any) -> Dossier:
+    dossier = _locked(dossier)
+    _require_state(dossier, {DossierState.PROCESSING})
+    if not reason.strip():
+        raise DossierError(_("Say why the dossier is sent back."), "reason")
+    step = dossier.current_step
+    assert step is not None
+    target = next((t for t in _steps_template(dossier) if t.order == to_order and t.order < step.order), None)
+    if target is None:
+        raise DossierError(_("Choose an earlier step."), "to_order")
+    now = timezone.now()
+    _finish_step(step, now, by, status=StepStatus.SENT_BACK, note=reason)
+    _start_step(dossier, target, now, by)
+    dossier.save(update_fields=["current_step"])
+    _event(dossier, "sent_back", by, reason, to=target.name)
+    _audit(dossier, AuditEvent.DOSSIER_STEP, by, action="sent_back", step=step.seq)
+    return dossier
+
+
+# ---------------------------------------------------------------- pauses
+
+
+@transaction.atomic
+def dossier_pause(
+    *, dossier: Dossier, kind: str, reason: str, by: Any, items: str = "", contact: str = ""
+) -> Pause:
+    """Stop the clock: a supplement request (form 02), a financial obligation, or a consultation."""
+    dossier = _locked(dossier)
+    _require_state(dossier, {DossierState.PROCESSING})
+    if not reason.strip():
+        raise DossierError(_("Give the reason."), "reason")
+    if kind == PauseKind.SUPPLEMENT and not items.strip():
+        raise DossierError(_("List what the applicant must supplement."), "items")
+    pause = Pause.objects.create(
+        dossier=dossier,
+        kind=kind,
+        started_at=timezone.now(),
+        reason=reason.strip(),
+        items=items.strip(),
+        contact=contact.strip(),
+        restarts_clock=kind == PauseKind.SUPPLEMENT
+        and dossier.procedure_version.supplement_mode == "restart",
+    )
+    dossier.state = {
+        PauseKind.SUPPLEMENT: DossierState.SUPPLEMENT,
+        PauseKind.OBLIGATION: DossierState.OBLIGATION,
+        PauseKind.CONSULTATION: DossierState.CONSULTATION,
+    }[PauseKind(kind)]
+    dossier.save(update_fields=["state"])
+    _event(
+        dossier, "supplement_requested" if kind == PauseKind.SUPPLEMENT else "paused", by, reason, items=items
+    )
+    _audit(dossier, AuditEvent.DOSSIER_PAUSED, by, kind=kind)
+    if kind == PauseKind.SUPPLEMENT:
+        notify_applicant(dossier, "supplement")
+    return pause
+
+
+@transaction.atomic
+def dossier_resume(
+    *, dossier: Dossier, by: Any, papers: list[PaperIn] | None = None, note: str = ""
+) -> Dossier:
+    """End the pause: the legal due time moves by the paused working time (or restarts)."""
+    dossier = _locked(dossier)
+    _require_state(dossier, PAUSED_STATES)
+    pause = dossier.pauses.get(ended_at__isnull=True)
+    now = timezone.now()
+    pause.ended_at = now
+    pause.save(update_fields=["ended_at"])
+    round_no = dossier.pauses.filter(kind=PauseKind.SUPPLEMENT).count()
+    for p in papers or []:
+        DossierPaper.objects.create(
+            dossier=dossier,
+            name=p.name,
+            originals=p.originals,
+            certified_copies=p.certified_copies,
+            photocopies=p.photocopies,
+            supplement_round=round_no,
+        )
+    previous_due = dossier.statutory_due_at
+    dossier.statutory_due_at = clock.statutory_due(dossier, list(dossier.pauses.all()))
+    extension = dossier.extensions.order_by("-created_at").first()
+    dossier.due_at = (
+        max(dossier.statutory_due_at, extension.new_due_at) if extension else dossier.statutory_due_at
+    )
+    dossier.overdue_marked_at = None if dossier.due_at > now else dossier.overdue_marked_at
+    dossier.state = DossierState.PROCESSING
+    dossier.save(update_fields=["state", "statutory_due_at", "due_at", "overdue_marked_at"])
+    step = dossier.current_step
+    if step is not None and step.status == StepStatus.ACTIVE:
+        step.due_at = clock.step_due(dossier, now, max(1, _remaining_hours(step, pause)), "working_hours")
+        step.save(update_fields=["due_at"])
+    kind = "supplement_received" if pause.kind == PauseKind.SUPPLEMENT else "resumed"
+    _event(dossier, kind, by, note, previous_due=previous_due.isoformat() if previous_due else None)
+    _audit(dossier, AuditEvent.DOSSIER_RESUMED, by, due_at=dossier.due_at.isoformat())
+    return dossier
+
+
+def _remaining_hours(step: DossierStep, pause: Pause) -> int:
+    from egov.workcal import elapsed
+
+    cal = clock.calendar_of(step.dossier)
+    budget = elapsed(start=step.started_at, end=step.due_at, cal=cal)
+    used = (
+        elapsed(start=step.started_at, end=pause.started_at, cal=cal)
+        if pause.started_at > step.started_at
+        else dt.timedelta(0)
+    )
+    return int((budget - used).total_seconds() // 3600)
+
+
+# ---------------------------------------------------------------- extension, stop, withdrawal
+
+
+@transaction.atomic
+def dossier_extend(*, dossier: Dossier, new_due_at: dt.datetime, reason: str, by: Any) -> Extension:
+    """Promise a new date (form 04). Classification still uses the legal due time."""
+    dossier = _locked(dossier)
+    _require_state(dossier, OPEN_STATES)
+    if not reason.strip():
+        raise DossierError(_("Give the reason for the extension."), "reason")
+    assert dossier.due_at is not None
+    if new_due_at <= dossier.due_at:
+        raise DossierError(_("The new date must be later than the current due time."), "new_due_at")
+    extension = Extension.objects.create(
+        dossier=dossier,
+        previous_due_at=dossier.due_at,
+        new_due_at=new_due_at,
+        reason=reason.strip(),
+        created_by=by,
+    )
+    dossier.due_at = new_due_at
+    dossier.overdue_marked_at = None
+    dossier.save(update_fields=["due_at", "overdue_marked_at"])
+    _event(dossier, "extended", by, reason, new_due_at=new_due_at.isoformat())
+    _audit(dossier, AuditEvent.DOSSIER_EXTENDED, by, new_due_at=new_due_at.isoformat())
+    notify_applicant(dossier, "extended")
+    return extension
+
+
+def _end_open_pause(dossier: Dossier, at: dt.datetime) -> None:
+    dossier.pauses.filter(ended_at__isnull=True).update(ended_at=at)
+
+
+@transaction.atomic
+def dossier_stop(*, dossier: Dossier, reason: str, by: Any) -> Dossier:
+    """Stop processing (form 05)."""
+    return _terminate(dossier, DossierState.STOPPED, "stopped", AuditEvent.DOSSIER_STOPPED, reason, by)
+
+
+@transaction.atomic
+def dossier_withdraw(*, dossier: Dossier, reason: str, by: Any) -> Dossier:
+    """Record that the applicant withdrew the dossier."""
+    return _terminate(dossier, DossierState.WITHDRAWN, "withdrawn", AuditEvent.DOSSIER_WITHDRAWN, reason, by)
+
+
+def _terminate(dossier: Dossier, state: str, kind: str, event: str, reason: str, by: Any) -> Dossier:
+    dossier = _locked(dossier)
+    _require_state(dossier, OPEN_STATES)
+    if not reason.strip():
+        raise DossierError(_("Give the reason."), "reason")
+    now = timezone.now()
+    _end_open_pause(dossier, now)
+    if dossier.current_step is not None and dossier.current_step.status == StepStatus.ACTIVE:
+        _finish_step(dossier.current_step, now, by, note=reason)
+    dossier.state = state
+    dossier.outcome_reason = reason.strip()
+    dossier.save(update_fields=["state", "outcome_reason"])
+    _event(dossier, kind, by, reason)
+    _audit(dossier, event, by, reason=reason)
+    return dossier
+
+
+# ---------------------------------------------------------------- decision and return
+
+
+@transaction.atomic
+def dossier_decide(
+    *, dossier: Dossier, outcome: str, reason: str, by: Any, result_file: Any = None
+) -> Dossier:
+    """Record the result; the dossier is resolved now and classified for good against the
+    legal due time. Processing moves to the final (return) step."""
+    dossier = _locked(dossier)
+    _require_state(dossier, {DossierState.PROCESSING})
+    if outcome not in Outcome.values:
+        raise DossierError(_("Choose approved or refused."), "outcome")
+    if outcome == Outcome.REFUSED and not reason.strip():
+        raise DossierError(_("A refusal needs its reason."), "reason")
+    now = timezone.now()
+    step = dossier.current_step
+    assert step is not None and dossier.statutory_due_at is not None
+    _finish_step(step, now, by)
+    dossier.state = DossierState.RESOLVED
+    dossier.outcome = outcome
+    dossier.outcome_reason = reason.strip()
+    dossier.resolved_at = now
+    dossier.timeliness = _timeliness(dossier.statutory_due_at, now)
+    last = _steps_template(dossier)[-1]
+    if last.order > step.order and last.role == "one_stop_officer":
+        _start_step(dossier, last, now, by)
+    else:
+        dossier.current_step = None
+    dossier.save(
+        update_fields=["state", "outcome", "outcome_reason", "resolved_at", "timeliness", "current_step"]
+    )
+    if result_file is not None:
+        dossier_attach_file(dossier=dossier, upload=result_file, kind=FileKind.RESULT, by=by)
+    _event(dossier, "decided", by, reason, outcome=outcome, timeliness=dossier.timeliness)
+    _audit(dossier, AuditEvent.DOSSIER_DECIDED, by, outcome=outcome, timeliness=dossier.timeliness)
+    notify_applicant(dossier, "result_ready")
+    return dossier
+
+
+@transaction.atomic
+def dossier_return(*, dossier: Dossier, by: Any, received_by: str, tracking: str = "") -> Dossier:
+    """Hand the result over (counter, post with tracking number, or online); entered in the register (form 07)."""
+    dossier = _locked(dossier)
+    _require_state(dossier, {DossierState.RESOLVED})
+    if dossier.return_method == "post" and not tracking.strip():
+        raise DossierError(_("Enter the postal tracking number."), "tracking")
+    if dossier.return_method == "counter" and not received_by.strip():
+        raise DossierError(_("Enter who received the result."), "received_by")
+    now = timezone.now()
+    if dossier.current_step is not None and dossier.current_step.status == StepStatus.ACTIVE:
+        _finish_step(dossier.current_step, now, by)
+    dossier.state = DossierState.RETURNED
+    dossier.returned_at = now
+    dossier.returned_to = received_by.strip()
+    dossier.postal_tracking = tracking.strip()
+    dossier.current_step = None
+    dossier.save(update_fields=["state", "returned_at", "returned_to", "postal_tracking", "current_step"])
+    _event(dossier, "returned", by, received_by, tracking=tracking)
+    _audit(dossier, AuditEvent.DOSSIER_RETURNED, by)
+    return dossier
+
+
+@transaction.atomic
+def dossier_refuse_intake(
+    *, unit: Unit, version: ProcedureVersion, applicant: ApplicantIn, reason: str, by: Any
+) -> Dossier:
+    """Refuse an incomplete or ineligible dossier at the counter (form 03); it is recorded with a code."""
+    _check_receivable(version, unit, unit.parent or unit)
+    if not reason.strip():
+        raise DossierError(_("Give the reason for refusing."), "reason")
+    now = timezone.now()
+    dossier = Dossier(
+        procedure_version=version,
+        level=unit.level,
+        receiving_unit=unit,
+        resolving_unit=unit.parent or unit,
+        channel="direct",
+        return_method="counter",
+        applicant_kind=applicant.kind,
+        applicant_name=applicant.name,
+        applicant_id_number=applicant.id_number,
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        applicant_address=applicant.address,
+        lookup_secret=secrets.token_hex(4).upper(),
+        state=DossierState.REFUSED,
+        received_at=now,
+        outcome_reason=reason.strip(),
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    dossier.code = dossier_code_next(agency_code=agency_code_for(unit), day=timezone.localtime(now).date())
+    dossier.save()
+    _event(dossier, "refused", by, reason)
+    _audit(dossier, AuditEvent.DOSSIER_REFUSED, by, reason=reason)
+    return dossier
+
+
+# ---------------------------------------------------------------- overdue watch
+
+
+def overdue_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> int:
+    """Mark dossiers past their due time, once each, even with two workers running."""
+    now = now or timezone.now()
+    marked = 0
+    candidates = Dossier.objects.filter(
+        state=DossierState.PROCESSING, due_at__lte=now, overdue_marked_at__isnull=True
+    ).values_list("pk", flat=True)[:limit]
+    for pk in list(candidates):
+        with transaction.atomic():
+            if (
+                Dossier.objects.filter(pk=pk, overdue_marked_at__isnull=True).update(overdue_marked_at=now)
+                != 1
+            ):
+                continue  # another worker won
+            dossier = Dossier.objects.select_related("receiving_unit").get(pk=pk)
+            _event(dossier, "overdue", None)
+            _audit(dossier, AuditEvent.DOSSIER_OVERDUE, None)
+            marked += 1
+    steps = DossierStep.objects.filter(
+        status=StepStatus.ACTIVE, due_at__lte=now, overdue_marked_at__isnull=True
+    )
+    for pk in list(steps.values_list("pk", flat=True)[:limit]):
+        DossierStep.objects.filter(pk=pk, overdue_marked_at__isnull=True).update(overdue_marked_at=now)
+    return marked
+
+
+__all__ = [
+    "FINISHED_STATES",
+    "ApplicantIn",
+    "DossierError",
+    "PaperIn",
+    "dossier_decide",
+    "dossier_extend",
+    "dossier_pause",
+    "dossier_receive",
+    "dossier_refuse_intake",
+    "dossier_resume",
+    "dossier_return",
+    "dossier_stop",
+    "dossier_withdraw",
+    "overdue_sweep",
+    "step_assign",
+    "step_forward",
+    "step_send_back",
+]

@@ -1,0 +1,1 @@
+"""Applicant notifications over e-mail and SMS: queued after commit, retried, with delivery history."""
