@@ -200,6 +200,45 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    _setup_django()
+    import datetime as dt
+    import json
+    from pathlib import Path
+
+    from egov.orgs.selectors import unit_by_code
+    from egov.reports import exports
+    from egov.reports.ii06a import ii06a
+    from egov.reports.periods import Period
+
+    unit = unit_by_code(args.unit)
+    if unit is None:
+        print(
+            f"egov report: no unit with agency identifier or statistics code {args.unit!r}", file=sys.stderr
+        )
+        return 2
+    try:
+        period = Period(dt.date.fromisoformat(args.start), dt.date.fromisoformat(args.end))
+    except ValueError as exc:
+        print(f"egov report: invalid period: {exc}", file=sys.stderr)
+        return 2
+    report = ii06a(unit=unit, period=period, group_by=args.group_by)
+    if args.format == "json":
+        content = json.dumps(report.as_json(), ensure_ascii=False, indent=2).encode("utf-8")
+    elif args.format == "xlsx":
+        content = exports.to_xlsx(report)
+    else:
+        content = exports.to_pdf(report)
+    if args.out:
+        Path(args.out).write_bytes(content)
+        print(f"written to {args.out}")
+    elif args.format == "json":
+        print(content.decode("utf-8"))
+    else:
+        sys.stdout.buffer.write(content)
+    return 0
+
+
 def cmd_workcal(argv: list[str]) -> int:
     from egov.workcal.cli import main as workcal_main
     from egov.workcal.selectors import calendar_from_record, default_work_calendar
@@ -255,6 +294,17 @@ def build_parser() -> argparse.ArgumentParser:
     cat_import.add_argument("--dry-run", action="store_true", help="validate and report, change nothing")
     cat_import.set_defaults(func=cmd_catalog)
 
+    report = sub.add_parser("report", help="statistics reports")
+    report_sub = report.add_subparsers(dest="report_command", required=True)
+    ii06a = report_sub.add_parser("ii06a", help="form II.06a for a unit and a period")
+    ii06a.add_argument("--unit", required=True, help="agency identifier or statistics code")
+    ii06a.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD")
+    ii06a.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD")
+    ii06a.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
+    ii06a.add_argument("--group-by", choices=["field", "level"], default="field")
+    ii06a.add_argument("--out", help="write to FILE instead of standard output")
+    ii06a.set_defaults(func=cmd_report)
+
     sub.add_parser("workcal", help="working-day calendar (see `egov workcal --help`)", add_help=False)
     return parser
 
@@ -264,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list and args_list[0] == "workcal":
         _setup_django()
         return cmd_workcal(args_list[1:])
-    known = {"demo", "serve", "worker", "scheduler", "audit", "catalog", "-h", "--help"}
+    known = {"demo", "serve", "worker", "scheduler", "audit", "catalog", "report", "-h", "--help"}
     if args_list and args_list[0] not in known:
         # Everything else is a Django management command (migrate, createsuperuser, shell, ...).
         _setup_django()

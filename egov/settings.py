@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "egov.catalog",
     "egov.notifications",
     "egov.dossiers",
+    "egov.reports",
+    "egov.plans",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,8 @@ urlpatterns = [
     path("calendar/", include("egov.workcal.urls")),
     path("", include("egov.catalog.urls")),
     path("dossiers/", include("egov.dossiers.urls")),
+    path("reports/", include("egov.reports.urls")),
+    path("plans/", include("egov.plans.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api.urls),
 ]

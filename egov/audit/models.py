@@ -45,6 +45,7 @@ class AuditEvent(models.TextChoices):
     DOSSIER_DECIDED = "dossier.decided", _("Dossier decided")
     DOSSIER_RETURNED = "dossier.returned", _("Dossier result returned")
     DOSSIER_OVERDUE = "dossier.overdue", _("Dossier overdue")
+    DEMO_HISTORY_GENERATED = "demo.history_generated", _("Demo history generated")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

@@ -55,11 +55,13 @@ def _register_routers() -> None:
     from egov.catalog.api import router as catalog_router
     from egov.dossiers.api import router as dossiers_router
     from egov.orgs.api import router as orgs_router
+    from egov.reports.api import router as reports_router
 
     api.add_router("/units", orgs_router)
     api.add_router("/me", accounts_router)
     api.add_router("/procedures", catalog_router)
     api.add_router("/dossiers", dossiers_router)
+    api.add_router("/reports", reports_router)
 
 
 _register_routers()

@@ -92,6 +92,9 @@ def load_demo(*, province_letter_code: str = "H33") -> list[DemoLogin]:
     work_calendar_create(unit=province, by=admin)
     _demo_people(admin=admin, province=province)
     load_demo_catalogue(by=admin)
+    from egov.plans.services import load_plan_data
+
+    load_plan_data(by=admin)
     from egov.dossiers.generate import generate_history
 
     generate_history(dossiers=2000, seed=2021, by=admin)

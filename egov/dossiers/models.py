@@ -130,6 +130,8 @@ class Dossier(models.Model):
     overdue_marked_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    # When a withdrawal or a stop ended processing (statistics count these apart).
+    terminated_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     outcome_reason = models.TextField(_("reason"), blank=True)
     timeliness = models.CharField(_("timeliness"), max_length=10, choices=Timeliness.choices, blank=True)
@@ -153,6 +155,7 @@ class Dossier(models.Model):
             models.Index(fields=["receiving_unit", "state"], name="dossier_unit_state_idx"),
             models.Index(fields=["resolving_unit", "state"], name="dossier_resolver_state_idx"),
             models.Index(fields=["state", "due_at"], name="dossier_state_due_idx"),
+            models.Index(fields=["resolving_unit", "received_at"], name="dossier_resolver_recv_idx"),
         ]
 
     def __str__(self) -> str:

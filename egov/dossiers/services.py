@@ -525,7 +525,8 @@ def _terminate(dossier: Dossier, state: str, kind: str, event: str, reason: str,
         _finish_step(dossier.current_step, now, by, note=reason)
     dossier.state = state
     dossier.outcome_reason = reason.strip()
-    dossier.save(update_fields=["state", "outcome_reason"])
+    dossier.terminated_at = now
+    dossier.save(update_fields=["state", "outcome_reason", "terminated_at"])
     _event(dossier, kind, by, reason)
     _audit(dossier, event, by, reason=reason)
     return dossier

@@ -1,0 +1,216 @@
+"""Form II.06a at provincial scale: the whole province for a year and one commune for a month.
+
+    uv run python bench/bench_ii06a.py --dossiers 2000000                     # SQLite (temp file)
+    EGOV_DATABASE_URL=postgres://postgres@127.0.0.1:5432/egov_bench uv run python bench/bench_ii06a.py --dossiers 2000000
+
+Loads the demo province, bulk-inserts synthetic dossiers spread over 2021–2026 (COPY on
+PostgreSQL, executemany on SQLite), then times egov.reports.ii06a next to an equivalent
+hand-written SQL query (the engine's own limit). Use an empty PostgreSQL database."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import tempfile
+import time
+from zoneinfo import ZoneInfo
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+COLUMNS = [
+    "code",
+    "procedure_version_id",
+    "level",
+    "receiving_unit_id",
+    "resolving_unit_id",
+    "channel",
+    "return_method",
+    "return_address",
+    "applicant_kind",
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_address",
+    "applicant_phone",
+    "applicant_email",
+    "summary",
+    "fees_collected",
+    "lookup_secret",
+    "state",
+    "received_at",
+    "clock_started_at",
+    "statutory_due_at",
+    "due_at",
+    "resolved_at",
+    "returned_at",
+    "terminated_at",
+    "outcome",
+    "outcome_reason",
+    "timeliness",
+    "postal_tracking",
+    "returned_to",
+    "created_at",
+]
+
+
+def _rows(n: int, seed: int, targets: list[tuple[int, int, str]], versions: list[int]):  # type: ignore[no-untyped-def]
+    rng = random.Random(seed)
+    begin = dt.datetime(2021, 1, 4, 8, tzinfo=VN)
+    span = (dt.datetime(2026, 11, 1, tzinfo=VN) - begin).total_seconds()
+    for i in range(n):
+        receiving, resolving, level = targets[rng.randrange(len(targets))]
+        received = begin + dt.timedelta(seconds=rng.random() * span)
+        due = received + dt.timedelta(days=rng.choice([1, 3, 5, 10, 15]))
+        roll = rng.random()
+        resolved = terminated = None
+        state, timeliness, outcome = "processing", "", ""
+        if roll < 0.9:
+            resolved = due + dt.timedelta(
+                hours=rng.choice([-48, -24, -2, 1, 30]) if rng.random() < 0.2 else -rng.randint(1, 72)
+            )
+            state, outcome = "returned", "approved"
+            timeliness = (
+                "late" if resolved > due else ("on_time" if resolved.date() == due.date() else "early")
+            )
+        elif roll < 0.92:
+            terminated, state = received + dt.timedelta(days=2), "withdrawn"
+        channel = "online" if rng.random() < 0.3 else ("postal" if rng.random() < 0.05 else "direct")
+        yield (
+            f"B.{i:09d}",
+            versions[rng.randrange(len(versions))],
+            level,
+            receiving,
+            resolving,
+            channel,
+            "counter",
+            "",
+            "citizen",
+            "Nguyễn Văn A",
+            "",
+            "",
+            "",
+            "",
+            "",
+            0,
+            "BENCH",
+            state,
+            received,
+            received,
+            due,
+            due,
+            resolved,
+            resolved,
+            terminated,
+            outcome,
+            "",
+            timeliness,
+            "",
+            "",
+            received,
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dossiers", type=int, default=2_000_000)
+    parser.add_argument("--seed", type=int, default=2021)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    os.environ.setdefault("EGOV_DATA_DIR", tempfile.mkdtemp(prefix="egov-bench-"))
+    os.environ.setdefault("EGOV_SECRET_KEY", "bench-only-secret-key-0123456789-abcdefgh")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from egov.catalog.models import ProcedureVersion
+    from egov.demo.loader import load_demo
+    from egov.dossiers.models import Dossier
+    from egov.orgs.models import Unit
+    from egov.reports.ii06a import ii06a
+    from egov.reports.periods import Period
+
+    call_command("migrate", verbosity=0)
+    load_demo()
+    table = Dossier._meta.db_table
+    existing = Dossier.objects.filter(code__startswith="B.").count()
+    if existing < args.dossiers:
+        targets = [
+            (u.pk, u.parent_id, u.level) for u in Unit.objects.filter(kind="one_stop", valid_to__isnull=True)
+        ]
+        versions = list(ProcedureVersion.objects.filter(status="published").values_list("pk", flat=True))
+        started = time.perf_counter()
+        Dossier.objects.filter(code__startswith="B.").delete()
+        rows = _rows(args.dossiers, args.seed, targets, versions)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                sql = (
+                    f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
+                )
+                batch = []
+                for row in rows:
+                    batch.append(row)
+                    if len(batch) == 20000:
+                        cursor.executemany(sql, batch)
+                        batch = []
+                if batch:
+                    cursor.executemany(sql, batch)
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {table}")
+        print(f"inserted {args.dossiers:,} dossiers in {time.perf_counter() - started:.0f} s")
+    province = Unit.objects.get(kind="province", valid_to__isnull=True)
+    commune = Unit.objects.filter(kind="commune", valid_to__isnull=True).order_by("gso_code").first()
+
+    def best(fn) -> float:  # type: ignore[no-untyped-def]
+        times = []
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+        return min(times) * 1000
+
+    year = Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    month = Period(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+    report = ii06a(unit=province, period=year)
+    t_year = best(lambda: ii06a(unit=province, period=year))
+    t_month = best(lambda: ii06a(unit=commune, period=month))
+    raw = (
+        f"SELECT f.name, SUM(CASE WHEN d.received_at >= %s AND d.channel = 'online' THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN d.resolved_at >= %s AND d.resolved_at < %s AND d.timeliness = 'late' THEN 1 ELSE 0 END), "
+        f"COUNT(*) FROM {table} d JOIN orgs_unit u ON u.id = d.resolving_unit_id "
+        f"JOIN catalog_procedureversion v ON v.id = d.procedure_version_id JOIN catalog_field f ON f.id = v.field_id "
+        f"WHERE u.path LIKE %s AND d.received_at < %s AND d.state NOT IN ('registered', 'refused') "
+        f"AND (d.resolved_at IS NULL OR d.resolved_at >= %s) AND (d.terminated_at IS NULL OR d.terminated_at >= %s) "
+        f"GROUP BY f.name"
+    )
+    start = dt.datetime(2025, 1, 1, tzinfo=VN)
+    end = dt.datetime(2026, 1, 1, tzinfo=VN)
+
+    def handwritten() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(raw, [start, start, end, province.path + "%", end, start, start])
+            cursor.fetchall()
+
+    t_raw = best(handwritten)
+    total = Dossier.objects.count()
+    print(f"II.06a on {total:,} dossiers ({connection.vendor}), best of {args.repeat}:")
+    print(f"  province, year 2025: {t_year:.0f} ms  (received total {report.totals['received_total']:,})")
+    print(f"  one commune, March 2025: {t_month:.1f} ms")
+    print(f"  hand-written SQL, province year: {t_raw:.0f} ms  (ratio {t_year / t_raw:.2f}x)")
+    print(
+        "  reproduce: "
+        + ("EGOV_DATABASE_URL=… " if connection.vendor != "sqlite" else "")
+        + f"uv run python bench/bench_ii06a.py --dossiers {args.dossiers} --seed {args.seed}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from egov.core.forms import StyledFormMixin
+from egov.reports.periods import Period
+
+
+class ReportForm(StyledFormMixin, forms.Form):
+    unit = forms.TypedChoiceField(label=_("Reporting unit"), coerce=int, choices=())
+    start = forms.DateField(label=_("From (dd/mm/yyyy)"))
+    end = forms.DateField(label=_("To (dd/mm/yyyy)"))
+    group_by = forms.ChoiceField(
+        label=_("Rows"), choices=[("field", _("by field")), ("level", _("by level"))], initial="field"
+    )
+
+    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = units
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            try:
+                cleaned["period"] = Period(start, end)
+            except ValueError:
+                if end < start:
+                    self.add_error("end", _("The period ends before it starts."))
+                else:
+                    self.add_error("end", _("The period is longer than five years."))
+        return cleaned
