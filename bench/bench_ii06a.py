@@ -181,12 +181,15 @@ def main() -> int:
     report = ii06a(unit=province, period=year)
     t_year = best(lambda: ii06a(unit=province, period=year))
     t_month = best(lambda: ii06a(unit=commune, period=month))
+    unit_ids = ",".join(
+        str(pk) for pk in Unit.objects.filter(path__startswith=province.path).values_list("pk", flat=True)
+    )
     raw = (
         f"SELECT f.name, SUM(CASE WHEN d.received_at >= %s AND d.channel = 'online' THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN d.resolved_at >= %s AND d.resolved_at < %s AND d.timeliness = 'late' THEN 1 ELSE 0 END), "
-        f"COUNT(*) FROM {table} d JOIN orgs_unit u ON u.id = d.resolving_unit_id "
+        f"COUNT(*) FROM {table} d "
         f"JOIN catalog_procedureversion v ON v.id = d.procedure_version_id JOIN catalog_field f ON f.id = v.field_id "
-        f"WHERE u.path LIKE %s AND d.received_at < %s AND d.state NOT IN ('registered', 'refused') "
+        f"WHERE d.resolving_unit_id IN ({unit_ids}) AND d.received_at < %s AND d.state NOT IN ('registered', 'refused') "
         f"AND (d.resolved_at IS NULL OR d.resolved_at >= %s) AND (d.terminated_at IS NULL OR d.terminated_at >= %s) "
         f"GROUP BY f.name"
     )
@@ -195,7 +198,7 @@ def main() -> int:
 
     def handwritten() -> None:
         with connection.cursor() as cursor:
-            cursor.execute(raw, [start, start, end, province.path + "%", end, start, start])
+            cursor.execute(raw, [start, start, end, end, start, start])
             cursor.fetchall()
 
     t_raw = best(handwritten)

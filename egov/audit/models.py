@@ -35,6 +35,7 @@ class AuditEvent(models.TextChoices):
     PROCEDURE_WITHDRAWN = "procedure.withdrawn", _("Procedure withdrawn")
     CATALOGUE_IMPORTED = "catalogue.imported", _("Catalogue imported")
     DOSSIER_RECEIVED = "dossier.received", _("Dossier received")
+    DOSSIER_REGISTERED = "dossier.registered", _("Dossier submitted online")
     DOSSIER_REFUSED = "dossier.refused", _("Dossier refused at intake")
     DOSSIER_STEP = "dossier.step", _("Dossier step")
     DOSSIER_PAUSED = "dossier.paused", _("Dossier clock paused")
@@ -46,6 +47,8 @@ class AuditEvent(models.TextChoices):
     DOSSIER_RETURNED = "dossier.returned", _("Dossier result returned")
     DOSSIER_OVERDUE = "dossier.overdue", _("Dossier overdue")
     DEMO_HISTORY_GENERATED = "demo.history_generated", _("Demo history generated")
+    PLAN_TARGETS_LOADED = "plans.targets_loaded", _("Plan targets loaded")
+    INDEX766_LOADED = "plans.index766_loaded", _("Service index definitions loaded")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
@@ -68,7 +71,9 @@ class AuditEntry(models.Model):
     actor_repr = models.CharField(_("actor"), max_length=200, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
-    event = models.CharField(_("event"), max_length=64, db_index=True, choices=AuditEvent.choices)
+    # No `choices`: event names are an open set (new modules add their own) and a choices list
+    # would mean a migration for every new event. Labels come from AuditEvent when known.
+    event = models.CharField(_("event"), max_length=64, db_index=True)
     target_type = models.CharField(_("target type"), max_length=64, blank=True)
     target_id = models.CharField(_("target id"), max_length=64, blank=True)
     target_repr = models.CharField(_("target"), max_length=255, blank=True)
@@ -97,6 +102,13 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit entries cannot be deleted")
+
+    @property
+    def event_label(self) -> str:
+        try:
+            return str(AuditEvent(self.event).label)
+        except ValueError:
+            return self.event
 
 
 class AuditHead(models.Model):

@@ -316,6 +316,109 @@ def _clock_start(dossier: Dossier) -> dt.datetime:
     )
 
 
+@transaction.atomic
+def dossier_register_online(
+    *,
+    unit: Unit,
+    version: ProcedureVersion,
+    applicant: ApplicantIn,
+    papers: list[PaperIn],
+    return_method: str,
+    applicant_user: Any,
+    files: list[Any] | None = None,
+    return_address: str = "",
+    summary: str = "",
+    intake_token: str | None = None,
+) -> Dossier:
+    """A citizen's online submission: it gets its code now (national status 1, newly registered);
+    the statutory clock starts only when an officer accepts it."""
+    if intake_token:
+        existing = Dossier.objects.filter(intake_token=intake_token, applicant_user=applicant_user).first()
+        if existing is not None:
+            return existing
+    resolving_unit = unit.parent or unit
+    level = _check_receivable(version, unit, resolving_unit)
+    if version.online_level == "none":
+        raise DossierError(_("This procedure cannot be submitted online."), "procedure")
+    if not papers:
+        raise DossierError(_("Attach the required papers."), "papers")
+    if return_method == "post" and not return_address.strip():
+        raise DossierError(_("Give the postal address for the result."), "return_address")
+    now = timezone.now()
+    dossier = Dossier(
+        procedure_version=version,
+        level=level,
+        receiving_unit=unit,
+        resolving_unit=resolving_unit,
+        channel="online",
+        return_method=return_method,
+        return_address=return_address.strip(),
+        applicant_kind=applicant.kind,
+        applicant_name=applicant.name.strip(),
+        applicant_id_number=applicant.id_number.strip(),
+        applicant_address=applicant.address.strip(),
+        applicant_phone=applicant.phone.strip(),
+        applicant_email=applicant.email.strip(),
+        applicant_user=applicant_user,
+        summary=summary.strip(),
+        lookup_secret=secrets.token_hex(4).upper(),
+        state=DossierState.REGISTERED,
+        intake_token=intake_token or None,
+    )
+    dossier.code = dossier_code_next(agency_code=agency_code_for(unit), day=timezone.localtime(now).date())
+    dossier.full_clean(
+        exclude=[
+            "current_step",
+            "procedure_version",
+            "receiving_unit",
+            "resolving_unit",
+            "applicant_user",
+            "created_by",
+        ]
+    )
+    dossier.save()
+    DossierPaper.objects.bulk_create(
+        DossierPaper(
+            dossier=dossier,
+            name=p.name,
+            originals=p.originals,
+            certified_copies=p.certified_copies,
+            photocopies=p.photocopies,
+        )
+        for p in papers
+    )
+    for upload in files or []:
+        dossier_attach_file(dossier=dossier, upload=upload, kind=FileKind.SCAN, by=applicant_user)
+    _event(dossier, "registered", applicant_user)
+    _audit(dossier, AuditEvent.DOSSIER_REGISTERED, applicant_user, code=dossier.code)
+    return dossier
+
+
+@transaction.atomic
+def dossier_accept(*, dossier: Dossier, by: Any) -> Dossier:
+    """An officer accepts an online submission: the clock starts now (outside office hours, at
+    the next opening) and the internal process begins."""
+    dossier = _locked(dossier)
+    _require_state(dossier, {DossierState.REGISTERED})
+    now = timezone.now()
+    dossier.received_at = now
+    dossier.state = DossierState.PROCESSING
+    dossier.statutory_due_at = clock.statutory_due(dossier, [])
+    dossier.due_at = dossier.statutory_due_at
+    dossier.clock_started_at = _clock_start(dossier)
+    dossier.save(update_fields=["received_at", "state", "statutory_due_at", "due_at", "clock_started_at"])
+    templates = _steps_template(dossier)
+    first = _start_step(dossier, templates[0], now, by)
+    if first.role == "one_stop_officer" and len(templates) > 1:
+        _finish_step(first, now, by)
+        _start_step(dossier, templates[1], now, by)
+    dossier.save(update_fields=["current_step"])
+    _event(dossier, "received", by, _("Accepted from the online submission"))
+    _audit(dossier, AuditEvent.DOSSIER_RECEIVED, by, code=dossier.code, due_at=dossier.due_at.isoformat())
+    notify_applicant(dossier, "received")
+    return dossier
+
+
 # ---------------------------------------------------------------- processing
 
 
@@ -664,11 +767,13 @@ __all__ = [
     "ApplicantIn",
     "DossierError",
     "PaperIn",
+    "dossier_accept",
     "dossier_decide",
     "dossier_extend",
     "dossier_pause",
     "dossier_receive",
     "dossier_refuse_intake",
+    "dossier_register_online",
     "dossier_resume",
     "dossier_return",
     "dossier_stop",

@@ -170,3 +170,36 @@ def test_scheduler_once_marks_overdue_dossiers(receive: Any, capsys: pytest.Capt
     assert "'overdue_marked': 1" in capsys.readouterr().out
     assert egov_main(["scheduler", "--once"]) == 0
     assert "'overdue_marked': 0" in capsys.readouterr().out
+
+
+def test_online_submission_waits_for_acceptance_then_starts_the_clock(
+    procedure: Any, province: Any, personas: dict[str, Any]
+) -> None:
+    from conftest import APPLICANT, PAPERS
+
+    citizen = personas["citizen"]
+    dossier = services.dossier_register_online(
+        unit=province.one_stop_a1,
+        version=procedure,
+        applicant=APPLICANT,
+        papers=PAPERS,
+        return_method="online",
+        applicant_user=citizen,
+        intake_token="t-1",
+    )
+    assert dossier.state == DossierState.REGISTERED and dossier.due_at is None and dossier.code
+    again = services.dossier_register_online(
+        unit=province.one_stop_a1,
+        version=procedure,
+        applicant=APPLICANT,
+        papers=PAPERS,
+        return_method="online",
+        applicant_user=citizen,
+        intake_token="t-1",
+    )
+    assert again.pk == dossier.pk and Dossier.objects.count() == 1
+    dossier = services.dossier_accept(dossier=dossier, by=personas["officer_a1"])
+    assert dossier.state == DossierState.PROCESSING and dossier.due_at is not None
+    assert dossier.current_step.name == "Thẩm định, trình ký"
+    with pytest.raises(services.DossierError):
+        services.dossier_accept(dossier=dossier, by=personas["officer_a1"])
