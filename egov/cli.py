@@ -222,7 +222,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"egov report: invalid period: {exc}", file=sys.stderr)
         return 2
-    report = ii06a(unit=unit, period=period, group_by=args.group_by)
+    report = ii06a(unit=unit, period=period, group_by=args.group_by, with_predecessors=args.with_predecessors)
     if args.format == "json":
         content = json.dumps(report.as_json(), ensure_ascii=False, indent=2).encode("utf-8")
     elif args.format == "xlsx":
@@ -303,6 +303,11 @@ def build_parser() -> argparse.ArgumentParser:
     ii06a.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
     ii06a.add_argument("--group-by", choices=["field", "level"], default="field")
     ii06a.add_argument("--out", help="write to FILE instead of standard output")
+    ii06a.add_argument(
+        "--with-predecessors",
+        action="store_true",
+        help="include the history of units this one took over from in reorganisations",
+    )
     ii06a.set_defaults(func=cmd_report)
 
     sub.add_parser("workcal", help="working-day calendar (see `egov workcal --help`)", add_help=False)

@@ -17,7 +17,9 @@ class PlanTarget(models.Model):
     key = models.SlugField(_("key"), max_length=60)
     indicator = models.CharField(_("indicator"), max_length=500)
     scope = models.CharField(_("scope"), max_length=200, blank=True)
-    target = models.DecimalField(pgettext_lazy("plan", "target"), max_digits=9, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(
+        pgettext_lazy("plan", "target"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
     baseline = models.DecimalField(_("baseline"), max_digits=9, decimal_places=2, null=True, blank=True)
     unit = models.CharField(_("unit of measure"), max_length=20, default="percent")
     how_measured = models.TextField(_("how it is measured"), blank=True)

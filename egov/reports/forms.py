@@ -16,6 +16,9 @@ class ReportForm(StyledFormMixin, forms.Form):
     group_by = forms.ChoiceField(
         label=_("Rows"), choices=[("field", _("by field")), ("level", _("by level"))], initial="field"
     )
+    with_predecessors = forms.BooleanField(
+        label=_("Include units it took over from (reorganisation)"), required=False
+    )
 
     def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -12,6 +12,8 @@ Counting conventions (also printed under the report):
   legal due time passed before the end of the period (or now, if sooner). Dossiers currently
   waiting for a supplement, a payment or another agency are counted within time.
 - Withdrawn or stopped in the period are shown in a separate column, so 3 = 7 + 11 + withdrawn/stopped.
+- After a reorganisation, a successor unit can be reported with the history of the units it took
+  over from (their default successor links), each dossier counted once.
 """
 
 from __future__ import annotations
@@ -85,7 +87,30 @@ def column_filters(period: Period, *, now: dt.datetime | None = None) -> dict[st
     }
 
 
-def base_queryset(unit: Unit, period: Period) -> QuerySet[Dossier]:
+def unit_ids_for(unit: Unit, *, with_predecessors: bool = False) -> list[int]:
+    """The unit and everything below it; with ``with_predecessors`` also the units it took over
+    from in reorganisations (their default successor links only, so a split unit's history is
+    counted once), and everything below those."""
+    ids = set(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+    if with_predecessors:
+        from egov.orgs.models import UnitSuccession
+
+        frontier = set(ids)
+        while frontier:
+            links = UnitSuccession.objects.filter(successor_id__in=frontier, is_default=True)
+            paths = [
+                p
+                for p in Unit.objects.filter(pk__in=links.values("predecessor_id")).values_list(
+                    "path", flat=True
+                )
+            ]
+            found = set(Unit.objects.in_subtrees(paths).values_list("pk", flat=True)) if paths else set()
+            frontier = found - ids
+            ids |= found
+    return sorted(ids)
+
+
+def base_queryset(unit: Unit, period: Period, *, with_predecessors: bool = False) -> QuerySet[Dossier]:
     """Dossiers that are part of the period's workload for the unit."""
     start, end = _bounds(period)
     not_closed_before = (Q(resolved_at__isnull=True) | Q(resolved_at__gte=start)) & (
@@ -93,7 +118,7 @@ def base_queryset(unit: Unit, period: Period) -> QuerySet[Dossier]:
     )
     # The subtree's unit ids first (a few hundred at most): the dossier filter is then an
     # indexed IN on (resolving_unit, received_at) instead of a join on the path.
-    unit_ids = list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+    unit_ids = unit_ids_for(unit, with_predecessors=with_predecessors)
     return (
         Dossier.objects.filter(resolving_unit_id__in=unit_ids, received_at__lt=end)
         .exclude(state__in=[DossierState.REGISTERED, DossierState.REFUSED])
@@ -144,13 +169,20 @@ def _complete(values: dict[str, int]) -> dict[str, int]:
     return {key: v[key] for key, _n in COLUMNS}
 
 
-def ii06a(*, unit: Unit, period: Period, group_by: str = "field", now: dt.datetime | None = None) -> Report:
+def ii06a(
+    *,
+    unit: Unit,
+    period: Period,
+    group_by: str = "field",
+    now: dt.datetime | None = None,
+    with_predecessors: bool = False,
+) -> Report:
     """Compute the report in one aggregate query (plus one for refusals)."""
     group = {"field": F("procedure_version__field__name"), "level": F("level")}[group_by]
     filters = column_filters(period, now=now)
     aggregates = {key: Count("pk", filter=q) for key, q in filters.items()}
     raw = (
-        base_queryset(unit, period)
+        base_queryset(unit, period, with_predecessors=with_predecessors)
         .annotate(group=group)
         .values("group")
         .annotate(**aggregates)
@@ -160,7 +192,7 @@ def ii06a(*, unit: Unit, period: Period, group_by: str = "field", now: dt.dateti
     totals = _complete({key: sum(r.values[key] for r in rows) for key in COUNTED})
     start, end = _bounds(period)
     refused = Dossier.objects.filter(
-        resolving_unit__path__startswith=unit.path,
+        resolving_unit_id__in=unit_ids_for(unit, with_predecessors=with_predecessors),
         state=DossierState.REFUSED,
         received_at__gte=start,
         received_at__lt=end,
@@ -184,6 +216,7 @@ def drill_down(
     group_by: str = "field",
     group: str = "",
     now: dt.datetime | None = None,
+    with_predecessors: bool = False,
 ) -> QuerySet[Dossier]:
     """The dossiers behind one number of the report."""
     filters = column_filters(period, now=now)
@@ -195,7 +228,7 @@ def drill_down(
     q = filters.get(column, composite.get(column))
     if q is None:
         raise KeyError(column)
-    qs = base_queryset(unit, period).filter(q)
+    qs = base_queryset(unit, period, with_predecessors=with_predecessors).filter(q)
     if group:
         qs = qs.filter(**{"procedure_version__field__name" if group_by == "field" else "level": group})
     return qs

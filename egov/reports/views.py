@@ -38,7 +38,12 @@ def report_ii06a(request: HttpRequest) -> HttpResponse:
     report = None
     if form.is_bound and form.is_valid():
         unit = report_unit_get(user=request.user, pk=form.cleaned_data["unit"])
-        report = ii06a(unit=unit, period=form.cleaned_data["period"], group_by=form.cleaned_data["group_by"])
+        report = ii06a(
+            unit=unit,
+            period=form.cleaned_data["period"],
+            group_by=form.cleaned_data["group_by"],
+            with_predecessors=form.cleaned_data["with_predecessors"],
+        )
         fmt = request.GET.get("format")
         if fmt in {"xlsx", "pdf"}:
             content = exports.to_xlsx(report) if fmt == "xlsx" else exports.to_pdf(report)

@@ -134,3 +134,26 @@ def test_sub_units_and_other_areas(history: list[Dossier], province: Any) -> Non
 def test_empty_period_gives_zeros(province: Any, db: None) -> None:
     report = ii06a(unit=province.province, period=Period(dt.date(2020, 1, 1), dt.date(2020, 1, 31)))
     assert report.rows == [] and set(report.totals.values()) == {0}
+
+
+def test_successor_can_be_reported_with_its_predecessors_history(
+    history: list[Dossier], province: Any
+) -> None:
+    from egov.orgs import services as org_services
+    from egov.orgs.models import Unit
+
+    new_units = "gso_code,name,unit_type,level,parent_gso_code\n1,Tỉnh Thử Nghiệm,Tỉnh,province,\n50,Phường Mới,Phường,commune,1\n"
+    mapping = "old_gso_code,old_name,new_gso_code,new_name,split\n11,Xã A1,50,Phường Mới,no\n12,Xã A2,50,Phường Mới,no\n"
+    org_services.units_reorganise(
+        replaces=province.province,
+        units_content=new_units,
+        mapping_content=mapping,
+        effective_on=dt.date(2027, 1, 1),
+        by=None,
+    )
+    successor = Unit.objects.get(gso_code="50", kind="commune")
+    period = Period(dt.date(2026, 7, 1), dt.date(2026, 12, 31))
+    assert ii06a(unit=successor, period=period).totals["received_total"] == 0
+    merged = ii06a(unit=successor, period=period, with_predecessors=True).totals
+    assert merged == ii06a(unit=province.commune_a1, period=period).totals
+    assert merged["received_total"] == 40
