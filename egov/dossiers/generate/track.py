@@ -1,0 +1,364 @@
+"""One dossier's trajectory: its whole imagined life, then cut at ``end`` into a plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from egov.dossiers.generate.data import (
+    DossierPlan,
+    EventPlan,
+    ExtensionPlan,
+    PausePlan,
+    StepPlan,
+    StepTemplate,
+    UnitInfo,
+    VersionInfo,
+)
+from egov.dossiers.generate.names import (
+    DECISION_REFUSALS,
+    EXTENSION_REASONS,
+    STOP_REASON,
+    SUPPLEMENT_REASON,
+    WITHDRAW_REASONS,
+    _digits,
+)
+from egov.dossiers.generate.office import (
+    _day_minutes,
+    _local,
+    _next_working,
+    _office_instant,
+    _office_minutes,
+    _timeliness,
+    _walk,
+)
+from egov.dossiers.models import Channel, DossierState, Outcome, StepStatus
+from egov.workcal import Calendar, Limit, LimitUnit, clock_start, due, elapsed
+
+EXTENSION_SHARE = 0.03  # of the late ones
+APPROVED_SHARE = 0.96
+
+
+# ---------------------------------------------------------------- one dossier's trajectory
+
+
+@dataclass
+class _Track:
+    """A dossier's whole imagined life, before it is cut at ``end``."""
+
+    received_at: dt.datetime
+    clock_start: dt.datetime
+    due0: dt.datetime  # legal due time without pauses
+    statutory_due: dt.datetime  # with the supplement pause, if it was resumed
+    steps: list[tuple[StepTemplate, dt.datetime, dt.datetime | None, str]]  # ..., intake/work/return
+    pause: tuple[dt.datetime, dt.datetime | None, bool] | None  # start, end, resumed (not terminated)
+    extension: tuple[dt.datetime, dt.datetime] | None  # created, new due
+    term: tuple[str, dt.datetime, str] | None  # state, at, reason
+    resolved_at: dt.datetime | None
+    returned_at: dt.datetime | None
+    return_step: bool
+
+    def state_at(self, end: dt.datetime) -> str:
+        if self.term is not None and self.term[1] <= end:
+            return self.term[0]
+        if self.returned_at is not None and self.returned_at <= end:
+            return DossierState.RETURNED
+        if self.resolved_at is not None and self.resolved_at <= end:
+            return DossierState.RESOLVED
+        if self.pause is not None and self.pause[0] <= end and (self.pause[1] is None or self.pause[1] > end):
+            return DossierState.SUPPLEMENT
+        return DossierState.PROCESSING
+
+
+@dataclass
+class _Ctx:
+    rng: random.Random
+    unit: UnitInfo
+    version: VersionInfo
+    cal: Calendar
+    limit: Limit
+    templates: tuple[StepTemplate, ...]
+    channel: str
+    return_method: str
+    allow_extension: bool
+
+
+def _track(
+    ctx: _Ctx,
+    received_at: dt.datetime,
+    *,
+    late: bool,
+    pause: str,
+    term: str | None,
+    long_pickup: bool,
+    stuck: bool = False,
+) -> _Track:
+    """Build a trajectory: positions are office minutes after the clock start, skipping the pause."""
+    rng, cal, version = ctx.rng, ctx.cal, ctx.version
+    cutoff = version.cutoff
+    start = clock_start(received_at, cal, cutoff=cutoff)
+    due0 = due(start=received_at, limit=ctx.limit, cal=cal, cutoff=cutoff)
+    if ctx.limit.unit is LimitUnit.CALENDAR_DAYS:
+        total = int(elapsed(start=received_at, end=due0, cal=cal, cutoff=cutoff).total_seconds() // 60)
+    else:
+        total = _office_minutes(ctx.limit, cal)
+    day = _day_minutes(cal)
+    if stuck:  # waiting on someone for weeks: still in progress, past its due time
+        work = total + rng.randint(10, 40) * day
+    elif late:
+        work = total + int(total * rng.uniform(0.03, 0.45)) + rng.randint(30, day)
+    else:
+        work = max(5, int(total * min(0.99, max(0.08, rng.betavariate(4, 2)))))
+    restart = version.supplement_mode == "restart"
+
+    pause_at: int | None = None
+    pause_start = pause_end = None
+    if pause != "none" or term == "stopped":
+        pause_at = max(1, int(work * rng.uniform(0.1, 0.6)))
+        pause_start = _walk(cal, start, pause_at)
+        if pause == "closed":
+            back = _next_working(cal, _local(pause_start, cal).date() + dt.timedelta(days=rng.randint(1, 12)))
+            pause_end = _office_instant(rng, cal, back)
+            if pause_end <= pause_start:
+                pause_end = _walk(cal, pause_start, rng.randint(30, day))
+            if restart:
+                work += pause_at
+
+    def at(position: int) -> dt.datetime | None:
+        if pause_at is None or position <= pause_at:
+            return _walk(cal, start, position)
+        return _walk(cal, pause_end, position - pause_at) if pause_end is not None else None
+
+    statutory = due0
+    if pause_start is not None and pause_end is not None:
+        if restart:
+            statutory = due(start=received_at, limit=ctx.limit, cal=cal, cutoff=cutoff, restart_at=pause_end)
+        else:
+            statutory = due(
+                start=received_at, limit=ctx.limit, cal=cal, cutoff=cutoff, pauses=[(pause_start, pause_end)]
+            )
+
+    # Internal process: the intake step is done at the counter, the last one-stop step returns the result.
+    templates = list(ctx.templates)
+    intake = templates.pop(0) if templates[0].role == "one_stop_officer" and len(templates) > 1 else None
+    returner = templates.pop() if len(templates) > 1 and templates[-1].role == "one_stop_officer" else None
+    budgets = [
+        _office_minutes(Limit(t.budget_amount, LimitUnit(t.budget_unit)), cal) * rng.lognormvariate(0, 0.35)
+        for t in templates
+    ]
+    scale = work / sum(budgets)
+    bounds, acc = [], 0.0
+    for b in budgets:
+        acc += b * scale
+        bounds.append(min(work, round(acc)))
+    bounds[-1] = work
+
+    steps: list[tuple[StepTemplate, dt.datetime, dt.datetime | None, str]] = []
+    if intake is not None:
+        steps.append((intake, received_at, received_at, "intake"))
+    begin: dt.datetime | None = received_at
+    for template, bound in zip(templates, bounds, strict=True):
+        if begin is None:
+            break
+        finish = at(bound)
+        steps.append((template, begin, finish, "work"))
+        begin = finish
+    resolved = at(work)
+
+    termination: tuple[str, dt.datetime, str] | None = None
+    if term == "withdrawn":  # no pause on this path: plain office time from the clock start
+        when = _walk(cal, start, max(1, int(work * rng.uniform(0.05, 0.8))))
+        termination = (DossierState.WITHDRAWN, when, rng.choice(WITHDRAW_REASONS))
+    elif term == "stopped" and pause_start is not None:
+        # Asked for a supplement that never came: processing stopped (form 05), the pause ends with it.
+        gone = _next_working(cal, _local(pause_start, cal).date() + dt.timedelta(days=rng.randint(15, 30)))
+        termination = (DossierState.STOPPED, _office_instant(rng, cal, gone), STOP_REASON)
+        pause_end = termination[1]
+    if termination is not None:
+        resolved = None
+
+    returned = None
+    if resolved is not None:
+        if long_pickup:
+            delay = rng.randint(3, 25) * day + rng.randint(0, day)
+        elif ctx.return_method == "online":
+            delay = rng.randint(5, 120)
+        elif ctx.return_method == "post":
+            delay = rng.randint(1, 3) * day + rng.randint(0, day // 2)
+        else:
+            roll = rng.random()
+            delay = (
+                rng.randint(10, day)
+                if roll < 0.55
+                else rng.randint(day, 5 * day)
+                if roll < 0.9
+                else rng.randint(5 * day, 20 * day)
+            )
+        returned = _walk(cal, resolved, delay)
+        if returner is not None:
+            steps.append((returner, resolved, returned, "return"))
+
+    # A late dossier sometimes gets a new date (form 04) shortly before its legal due time.
+    extension = None
+    extend = late and ctx.allow_extension and termination is None and resolved is not None
+    if extend and rng.random() < EXTENSION_SHARE:
+        legal = (pause_at if restart and pause_at else 0) + total
+        ask = at(max(1, min(work - 1, legal - rng.randint(60, day))))
+        days = max(1, math.ceil((work - legal) / day)) + rng.randint(0, 2)
+        if ask is not None:
+            extension = (ask, due(start=statutory, limit=Limit(days, LimitUnit.WORKING_DAYS), cal=cal))
+
+    pause_info = None
+    if pause_start is not None:
+        pause_info = (pause_start, pause_end, pause == "closed")
+    return _Track(
+        received_at=received_at, clock_start=start, due0=due0, statutory_due=statutory, steps=steps,
+        pause=pause_info, extension=extension, term=termination, resolved_at=resolved, returned_at=returned,
+        return_step=returner is not None,
+    )  # fmt: skip
+
+
+def _materialise(ctx: _Ctx, track: _Track, base: DossierPlan, end: dt.datetime, mark: int) -> None:
+    """Cut the trajectory at ``end`` and fill in the dossier, its steps, pause, extension and timeline."""
+    rng, cal = ctx.rng, ctx.cal
+    plan = base
+    plan.state = track.state_at(end)
+    plan.clock_started_at = track.clock_start
+    events: list[EventPlan] = [
+        EventPlan(track.received_at, "received", _("Channel: %(c)s") % {"c": Channel(plan.channel).label})
+    ]
+    stop_at = track.term[1] if track.term is not None and track.term[1] <= end else None
+    horizon = stop_at or end
+
+    pause_start, pause_end, resumed = track.pause if track.pause is not None else (None, None, False)
+    closed = pause_start is not None and pause_end is not None and pause_end <= horizon
+    opened = pause_start is not None and pause_start <= horizon
+    plan.statutory_due_at = track.statutory_due if closed and resumed else track.due0
+    plan.due_at = plan.statutory_due_at
+    if opened:
+        assert pause_start is not None
+        paper = rng.choice(ctx.version.papers).name if ctx.version.papers else "Giấy tờ theo quy định"
+        plan.pauses.append(
+            PausePlan(
+                started_at=pause_start, ended_at=pause_end if closed else None, reason=SUPPLEMENT_REASON,
+                items=f"{paper} (bản chính hoặc bản sao có chứng thực)",
+                contact=f"Bộ phận Một cửa, ĐT 0297 3{_digits(rng, 6)}",
+                restarts_clock=ctx.version.supplement_mode == "restart",
+            )
+        )  # fmt: skip
+        events.append(EventPlan(pause_start, "supplement_requested", SUPPLEMENT_REASON, {"items": paper}))
+        if closed and resumed:
+            assert pause_end is not None
+            events.append(
+                EventPlan(pause_end, "supplement_received", "", {"previous_due": track.due0.isoformat()})
+            )
+            plan.papers.append((paper, 1, 0, 0, 1))
+
+    if track.extension is not None and track.extension[0] <= horizon:
+        created, new_due = track.extension
+        assert plan.statutory_due_at is not None
+        reason = rng.choice(EXTENSION_REASONS)
+        plan.extension = ExtensionPlan(created, plan.due_at, new_due, reason)
+        plan.due_at = max(plan.statutory_due_at, new_due)
+        events.append(EventPlan(created, "extended", reason, {"new_due_at": new_due.isoformat()}))
+
+    # Steps, as they stand at the horizon.
+    previous_kind = ""
+    for seq, (template, started, finished, kind) in enumerate(track.steps, start=1):
+        if started > horizon:
+            break
+        unit_pk = plan.receiving_unit_pk if template.role == "one_stop_officer" else plan.resolving_unit_pk
+        step_due = due(
+            start=started, limit=Limit(template.budget_amount, LimitUnit(template.budget_unit)), cal=cal
+        )
+        paused_in_step = (
+            closed
+            and resumed
+            and pause_start is not None
+            and pause_end is not None
+            and started <= pause_start
+            and (finished is None or finished > pause_end)
+        )
+        if paused_in_step:
+            # As dossier_resume does: what was left of the step's budget, from the resumption.
+            assert pause_start is not None and pause_end is not None
+            budget = elapsed(start=started, end=step_due, cal=cal)
+            used = (
+                elapsed(start=started, end=pause_start, cal=cal) if pause_start > started else dt.timedelta(0)
+            )
+            hours = max(1, int((budget - used).total_seconds() // 3600))
+            step_due = due(start=pause_end, limit=Limit(hours, LimitUnit.WORKING_HOURS), cal=cal)
+        done = finished is not None and finished <= horizon
+        finish = finished if done else (stop_at if stop_at is not None else None)
+        step = StepPlan(
+            seq=seq, order=template.order, name=template.name, role=template.role, unit_pk=unit_pk,
+            started_at=started, due_at=step_due, finished_at=finish,
+            status=StepStatus.DONE if finish is not None else StepStatus.ACTIVE,
+            timeliness=_timeliness(step_due, finish) if finish is not None else "",
+            note=track.term[2] if stop_at is not None and not done and track.term is not None else "",
+        )  # fmt: skip
+        limit_at = finish or end
+        if step_due < limit_at and step_due + dt.timedelta(minutes=mark) <= limit_at:
+            step.overdue_marked_at = step_due + dt.timedelta(minutes=mark)
+        plan.steps.append(step)
+        events.append(EventPlan(started, "step_started", template.name, {"seq": seq}))
+        if kind == "work" and previous_kind == "work":
+            events.append(EventPlan(started, "forwarded", "", {"to": template.name}))
+        previous_kind = kind
+    active = [s for s in plan.steps if s.status == StepStatus.ACTIVE]
+    plan.current_seq = active[0].seq if active else (plan.steps[-1].seq if stop_at and plan.steps else None)
+
+    if plan.state in (DossierState.RESOLVED, DossierState.RETURNED):
+        assert track.resolved_at is not None and plan.statutory_due_at is not None
+        plan.resolved_at = track.resolved_at
+        plan.outcome = Outcome.APPROVED if rng.random() < APPROVED_SHARE else Outcome.REFUSED
+        plan.outcome_reason = rng.choice(DECISION_REFUSALS) if plan.outcome == Outcome.REFUSED else ""
+        plan.timeliness = _timeliness(plan.statutory_due_at, track.resolved_at)
+        # The return step starts at the decision: its step_started event comes before "decided".
+        decided = EventPlan(
+            track.resolved_at, "decided", plan.outcome_reason,
+            {"outcome": str(plan.outcome), "timeliness": plan.timeliness},
+        )  # fmt: skip
+        index = len(events)
+        if track.return_step:
+            index = max(i for i, e in enumerate(events) if e.kind == "step_started")
+        events.insert(index + (1 if track.return_step else 0), decided)
+    if plan.state == DossierState.RETURNED:
+        assert track.returned_at is not None
+        plan.returned_at = track.returned_at
+        plan.current_seq = None
+        if plan.return_method == "post":
+            plan.postal_tracking = f"EB{_digits(rng, 9)}VN"
+        plan.returned_to = base.returned_to if plan.return_method == "counter" else ""
+        events.append(
+            EventPlan(track.returned_at, "returned", plan.returned_to, {"tracking": plan.postal_tracking})
+        )
+    else:
+        plan.returned_to = ""
+    if stop_at is not None and track.term is not None:
+        plan.outcome_reason = track.term[2]
+        plan.terminated_at = stop_at
+        events.append(EventPlan(stop_at, track.term[0], track.term[2]))
+
+    # The overdue watch marks a dossier once, while it is in progress and past its due time.
+    assert plan.due_at is not None
+    watch_until = min(
+        t
+        for t in (plan.resolved_at, stop_at, end, pause_start if opened and not closed else None)
+        if t is not None
+    )
+    marked = plan.due_at + dt.timedelta(minutes=mark)
+    if marked <= watch_until and not (
+        pause_start is not None
+        and pause_end is not None
+        and closed
+        and pause_start <= plan.due_at <= pause_end
+    ):
+        plan.overdue_marked_at = marked
+        events.append(EventPlan(marked, "overdue"))
+    events.sort(key=lambda e: e.at)  # stable: same-instant events keep the services' order
+    plan.events = [e for e in events if e.at <= end]
