@@ -42,3 +42,141 @@ def report_ii06a(
             422, error_body("invalid", _("The data is not valid."), {"group_by": ["field | level"]})
         )
     return Status(200, ii06a(unit=target, period=period, group_by=group_by).as_json())
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+@router.get("/dashboard", response=dict, summary="The leaders' dashboard numbers for a unit (last 12 months)")
+def report_dashboard(request: HttpRequest, unit: str = "", unit_id: int | None = None) -> Any:
+    from egov.reports.dashboard import dashboard_data
+
+    target = (
+        report_unit_get(user=request.user, pk=unit_id)
+        if unit_id
+        else report_unit_get(user=request.user, code=unit)
+    )
+    data = dashboard_data(unit=target)
+    k = data.kpis
+    return {
+        "unit": {"id": target.pk, "name": target.name},
+        "period": {"from": data.period.start.isoformat(), "to": data.period.end.isoformat()},
+        "kpis": {
+            "received": k.received,
+            "received_online": k.received_online,
+            "resolved": k.resolved,
+            "resolved_in_time": k.resolved_in_time,
+            "resolved_late": k.resolved_late,
+            "overdue_now": k.overdue_now,
+            "due_this_week": k.due_this_week,
+            "on_time_rate": _num(k.on_time_rate),
+            "online_share": _num(k.online_share),
+            "satisfaction": None,
+        },
+        "months": [
+            {
+                "month": m.month.isoformat(),
+                "received": m.received,
+                "resolved": m.resolved,
+                "on_time_rate": _num(m.on_time_rate),
+            }
+            for m in data.months
+        ],
+        "sub_units": [{"label": r.label, "resolved": r.resolved, "late": r.late} for r in data.sub_units],
+        "procedures": [{"label": r.label, "resolved": r.resolved, "late": r.late} for r in data.procedures],
+    }
+
+
+@router.get("/kpis", response={200: dict, 422: dict}, summary="The plan's targets with their live values")
+def report_kpis(
+    request: HttpRequest,
+    start: dt.date,
+    end: dt.date,
+    unit: str = "",
+    unit_id: int | None = None,
+    plan: str = "",
+) -> Any:
+    from egov.plans.measures import kpi_rows
+    from egov.plans.selectors import plan_codes, plan_targets
+
+    target_unit = (
+        report_unit_get(user=request.user, pk=unit_id)
+        if unit_id
+        else report_unit_get(user=request.user, code=unit)
+    )
+    try:
+        period = Period(start, end)
+    except ValueError as exc:
+        return Status(422, error_body("invalid", _("The period is not valid."), {"end": [str(exc)]}))
+    codes = plan_codes()
+    chosen = plan or (codes[0] if codes else "")
+    rows = kpi_rows(targets=plan_targets(plan=chosen), unit=target_unit, period=period)
+    return Status(
+        200,
+        {
+            "plan": chosen,
+            "unit": {"id": target_unit.pk, "name": target_unit.name},
+            "targets": [
+                {
+                    "key": r.target.key,
+                    "indicator": r.target.indicator,
+                    "target": _num(r.target.target),
+                    "baseline": _num(r.target.baseline),
+                    "value": _num(r.value),
+                    "status": str(r.status),
+                    "numerator": r.numerator,
+                    "denominator": r.denominator,
+                }
+                for r in rows
+            ],
+        },
+    )
+
+
+@router.get("/index-766", response={200: dict, 422: dict}, summary="Service index (Decision 766) for a unit")
+def report_index_766(
+    request: HttpRequest, start: dt.date, end: dt.date, unit: str = "", unit_id: int | None = None
+) -> Any:
+    from egov.plans.index766 import score_units
+
+    target = (
+        report_unit_get(user=request.user, pk=unit_id)
+        if unit_id
+        else report_unit_get(user=request.user, code=unit)
+    )
+    try:
+        period = Period(start, end)
+    except ValueError as exc:
+        return Status(422, error_body("invalid", _("The period is not valid."), {"end": [str(exc)]}))
+    score = score_units(root=target, units=[target], period=period)[target.pk]
+    return Status(
+        200,
+        {
+            "unit": {"id": target.pk, "name": target.name},
+            "total": _num(score.total),
+            "maximum": _num(score.maximum),
+            "rating": score.rating,
+            "groups": [
+                {
+                    "key": g.group.key,
+                    "name": g.group.name,
+                    "points": _num(g.points),
+                    "max_points": _num(g.group.max_points),
+                    "indicators": [
+                        {
+                            "key": i.indicator.key,
+                            "name": i.indicator.name,
+                            "points": _num(i.points),
+                            "max_points": _num(i.indicator.max_points),
+                            "numerator": i.numerator,
+                            "denominator": i.denominator,
+                            "has_data": i.has_data,
+                        }
+                        for i in g.indicators
+                    ],
+                }
+                for g in score.groups
+            ],
+        },
+    )

@@ -110,3 +110,29 @@ def test_cli_and_api_give_the_same_json(
     assert from_api["totals"] == from_cli["totals"]
     assert egov_main(["report", "ii06a", "--unit", "nope", "--from", "2026-01-01", "--to", "2026-01-31"]) == 2
     assert egov_main(["report", "ii06a", "--unit", "1", "--from", "2026-02-01", "--to", "2026-01-31"]) == 2
+
+
+def test_dashboard_kpis_and_index_numbers_through_the_api(
+    client: Client, some_dossiers: None, province: Any, login_as: Callable[[str], Any]
+) -> None:
+    from egov.plans.services import load_plan_data
+
+    load_plan_data(by=None)
+    login_as("system_admin")
+    dash = client.get("/api/v1/reports/dashboard", {"unit": "1"}).json()
+    assert dash["kpis"]["received"] == 3 and len(dash["months"]) == 12
+    today = timezone.localdate()
+    period = {"unit": "1", "start": today.replace(day=1).isoformat(), "end": today.isoformat()}
+    kpis = client.get("/api/v1/reports/kpis", period).json()
+    by_key = {t["key"]: t for t in kpis["targets"]}
+    # The fixture's three dossiers were all received at the counter: 0 % online, measured live.
+    assert (by_key["dossiers_online_share"]["value"], by_key["dossiers_online_share"]["denominator"]) == (
+        0.0,
+        3,
+    )
+    assert by_key["docs_electronic_share"]["value"] is None  # the documents module is not built yet
+    index = client.get("/api/v1/reports/index-766", period).json()
+    assert index["maximum"] == 100 and len(index["groups"]) == 6
+    assert client.get("/api/v1/reports/index-766", {**period, "end": "2000-01-01"}).status_code == 422
+    login_as("officer_b1")
+    assert client.get("/api/v1/reports/dashboard", {"unit": "1"}).status_code == 404
