@@ -11,7 +11,13 @@ from egov.workcal.selectors import calendar_for_unit
 
 
 def calendar_of(dossier: Dossier) -> Calendar:
-    return calendar_for_unit(dossier.receiving_unit)
+    """The receiving unit's calendar, looked up once per dossier object (a reception needs it
+    for the legal due time and for every step's due time)."""
+    cached: Calendar | None = getattr(dossier, "_egov_calendar", None)
+    if cached is None:
+        cached = calendar_for_unit(dossier.receiving_unit)
+        dossier._egov_calendar = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def channel_option(version: ProcedureVersion, channel: str) -> ChannelOption:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from egov.orgs.models import Unit
@@ -22,7 +23,17 @@ def calendar_from_record(record: WorkCalendar) -> Calendar:
         for o in record.overrides.all()
     )
     rest = frozenset(int(d) for d in record.rest_weekdays.split(",") if d.strip())
-    return Calendar(rest_weekdays=rest, sessions=_parse_sessions(record.sessions), overrides=overrides)
+    return _calendar(rest, _parse_sessions(record.sessions), overrides)
+
+
+@functools.lru_cache(maxsize=64)
+def _calendar(
+    rest: frozenset[int], sessions: tuple[tuple[dt.time, dt.time], ...], overrides: tuple[Override, ...]
+) -> Calendar:
+    """Calendars are immutable and cache their year tables (holidays, swaps); reusing the
+    instance for the same settings saves rebuilding those tables on every due-time computation.
+    Any change to the stored calendar gives a different key, hence a fresh instance."""
+    return Calendar(rest_weekdays=rest, sessions=sessions, overrides=overrides)
 
 
 def work_calendar_for_unit(unit: Unit) -> WorkCalendar | None:
@@ -37,7 +48,7 @@ def work_calendar_for_unit(unit: Unit) -> WorkCalendar | None:
 
 def calendar_for_unit(unit: Unit) -> Calendar:
     record = work_calendar_for_unit(unit)
-    return calendar_from_record(record) if record else Calendar()
+    return calendar_from_record(record) if record else _calendar(frozenset({5, 6}), DEFAULT_SESSIONS, ())
 
 
 def default_work_calendar() -> WorkCalendar | None:
