@@ -3,112 +3,22 @@
     uv run python bench/bench_ii06a.py --dossiers 2000000                     # SQLite (temp file)
     EGOV_DATABASE_URL=postgres://postgres@127.0.0.1:5432/egov_bench uv run python bench/bench_ii06a.py --dossiers 2000000
 
-Loads the demo province, bulk-inserts synthetic dossiers spread over 2021–2026 (COPY on
-PostgreSQL, executemany on SQLite), then times egov.reports.ii06a next to an equivalent
-hand-written SQL query (the engine's own limit). Use an empty PostgreSQL database."""
+Loads the demo province, fills it with synthetic dossiers through egov.dossiers.bulk (the code
+behind `egov generate`: COPY on PostgreSQL, executemany on SQLite), then times
+egov.reports.ii06a next to an equivalent hand-written SQL query (the engine's own limit).
+Use an empty PostgreSQL database."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import os
-import random
 import sys
 import tempfile
 import time
 from zoneinfo import ZoneInfo
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-COLUMNS = [
-    "code",
-    "procedure_version_id",
-    "level",
-    "receiving_unit_id",
-    "resolving_unit_id",
-    "channel",
-    "return_method",
-    "return_address",
-    "applicant_kind",
-    "applicant_name",
-    "applicant_id_number",
-    "applicant_address",
-    "applicant_phone",
-    "applicant_email",
-    "summary",
-    "fees_collected",
-    "lookup_secret",
-    "state",
-    "received_at",
-    "clock_started_at",
-    "statutory_due_at",
-    "due_at",
-    "resolved_at",
-    "returned_at",
-    "terminated_at",
-    "outcome",
-    "outcome_reason",
-    "timeliness",
-    "postal_tracking",
-    "returned_to",
-    "created_at",
-]
-
-
-def _rows(n: int, seed: int, targets: list[tuple[int, int, str]], versions: list[int]):  # type: ignore[no-untyped-def]
-    rng = random.Random(seed)
-    begin = dt.datetime(2021, 1, 4, 8, tzinfo=VN)
-    span = (dt.datetime(2026, 11, 1, tzinfo=VN) - begin).total_seconds()
-    for i in range(n):
-        receiving, resolving, level = targets[rng.randrange(len(targets))]
-        received = begin + dt.timedelta(seconds=rng.random() * span)
-        due = received + dt.timedelta(days=rng.choice([1, 3, 5, 10, 15]))
-        roll = rng.random()
-        resolved = terminated = None
-        state, timeliness, outcome = "processing", "", ""
-        if roll < 0.9:
-            resolved = due + dt.timedelta(
-                hours=rng.choice([-48, -24, -2, 1, 30]) if rng.random() < 0.2 else -rng.randint(1, 72)
-            )
-            state, outcome = "returned", "approved"
-            timeliness = (
-                "late" if resolved > due else ("on_time" if resolved.date() == due.date() else "early")
-            )
-        elif roll < 0.92:
-            terminated, state = received + dt.timedelta(days=2), "withdrawn"
-        channel = "online" if rng.random() < 0.3 else ("postal" if rng.random() < 0.05 else "direct")
-        yield (
-            f"B.{i:09d}",
-            versions[rng.randrange(len(versions))],
-            level,
-            receiving,
-            resolving,
-            channel,
-            "counter",
-            "",
-            "citizen",
-            "Nguyễn Văn A",
-            "",
-            "",
-            "",
-            "",
-            "",
-            0,
-            "BENCH",
-            state,
-            received,
-            received,
-            due,
-            due,
-            resolved,
-            resolved,
-            terminated,
-            outcome,
-            "",
-            timeliness,
-            "",
-            "",
-            received,
-        )
 
 
 def main() -> int:
@@ -126,7 +36,6 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from egov.catalog.models import ProcedureVersion
     from egov.demo.loader import load_demo
     from egov.dossiers.models import Dossier
     from egov.orgs.models import Unit
@@ -136,35 +45,15 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     load_demo()
     table = Dossier._meta.db_table
-    existing = Dossier.objects.filter(code__startswith="B.").count()
+    existing = Dossier.objects.count()
     if existing < args.dossiers:
-        targets = [
-            (u.pk, u.parent_id, u.level) for u in Unit.objects.filter(kind="one_stop", valid_to__isnull=True)
-        ]
-        versions = list(ProcedureVersion.objects.filter(status="published").values_list("pk", flat=True))
+        from egov.dossiers.bulk import bulk_generate
+
         started = time.perf_counter()
-        Dossier.objects.filter(code__startswith="B.").delete()
-        rows = _rows(args.dossiers, args.seed, targets, versions)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                sql = (
-                    f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
-                )
-                batch = []
-                for row in rows:
-                    batch.append(row)
-                    if len(batch) == 20000:
-                        cursor.executemany(sql, batch)
-                        batch = []
-                if batch:
-                    cursor.executemany(sql, batch)
-            if connection.vendor == "postgresql":
-                cursor.execute(f"ANALYZE {table}")
-        print(f"inserted {args.dossiers:,} dossiers in {time.perf_counter() - started:.0f} s")
+        bulk_generate(
+            dossiers=args.dossiers - existing, seed=args.seed, end=dt.datetime(2026, 11, 1, tzinfo=VN)
+        )
+        print(f"generated {args.dossiers - existing:,} dossiers in {time.perf_counter() - started:.0f} s")
     province = Unit.objects.get(kind="province", valid_to__isnull=True)
     commune = Unit.objects.filter(kind="commune", valid_to__isnull=True).order_by("gso_code").first()
 

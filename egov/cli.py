@@ -239,6 +239,32 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    _setup_django()
+    import time
+
+    from egov.demo.loader import load_demo
+    from egov.dossiers.bulk import bulk_generate
+
+    _manage("migrate", "--no-input", "--verbosity", "0")
+    load_demo(province_letter_code=args.province_code)
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / max(total, 1))
+        rate = done / max(time.perf_counter() - started, 1e-9)
+        print(
+            f"\r  [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} ({rate:,.0f}/s)",
+            end="",
+            flush=True,
+        )
+
+    written = bulk_generate(dossiers=args.dossiers, seed=args.seed, progress=progress)
+    print(f"\ngenerated {written:,} dossiers in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
 def cmd_workcal(argv: list[str]) -> int:
     from egov.workcal.cli import main as workcal_main
     from egov.workcal.selectors import calendar_from_record, default_work_calendar
@@ -294,6 +320,12 @@ def build_parser() -> argparse.ArgumentParser:
     cat_import.add_argument("--dry-run", action="store_true", help="validate and report, change nothing")
     cat_import.set_defaults(func=cmd_catalog)
 
+    generate = sub.add_parser("generate", help="fill the database with synthetic dossiers (benchmarks)")
+    generate.add_argument("--dossiers", type=int, required=True)
+    generate.add_argument("--seed", type=int, default=1)
+    generate.add_argument("--province-code", default="H33")
+    generate.set_defaults(func=cmd_generate)
+
     report = sub.add_parser("report", help="statistics reports")
     report_sub = report.add_subparsers(dest="report_command", required=True)
     ii06a = report_sub.add_parser("ii06a", help="form II.06a for a unit and a period")
@@ -319,7 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list and args_list[0] == "workcal":
         _setup_django()
         return cmd_workcal(args_list[1:])
-    known = {"demo", "serve", "worker", "scheduler", "audit", "catalog", "report", "-h", "--help"}
+    known = {"demo", "serve", "worker", "scheduler", "audit", "catalog", "report", "generate", "-h", "--help"}
     if args_list and args_list[0] not in known:
         # Everything else is a Django management command (migrate, createsuperuser, shell, ...).
         _setup_django()

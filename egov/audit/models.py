@@ -47,6 +47,7 @@ class AuditEvent(models.TextChoices):
     DOSSIER_RETURNED = "dossier.returned", _("Dossier result returned")
     DOSSIER_OVERDUE = "dossier.overdue", _("Dossier overdue")
     DEMO_HISTORY_GENERATED = "demo.history_generated", _("Demo history generated")
+    BULK_GENERATED = "bench.dossiers_generated", _("Synthetic dossiers generated")
     PLAN_TARGETS_LOADED = "plans.targets_loaded", _("Plan targets loaded")
     INDEX766_LOADED = "plans.index766_loaded", _("Service index definitions loaded")
 
