@@ -7,10 +7,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.forms import StyledFormMixin
+from egov.reports.forms import PeriodFormMixin
 from egov.reports.periods import Period
 
 
-class MeasureForm(StyledFormMixin, forms.Form):
+class MeasureForm(PeriodFormMixin, StyledFormMixin, forms.Form):
     """A unit and a period; the plan too when more than one plan has targets."""
 
     unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, choices=())
@@ -27,19 +28,6 @@ class MeasureForm(StyledFormMixin, forms.Form):
             self.fields["plan"].choices = [(p, p) for p in plans]
         else:
             del self.fields["plan"]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            try:
-                cleaned["period"] = Period(start, end)
-            except ValueError:
-                if end < start:
-                    self.add_error("end", _("The period ends before it starts."))
-                else:
-                    self.add_error("end", _("The period is longer than five years."))
-        return cleaned
 
 
 def year_to_date(today: dt.date) -> Period:

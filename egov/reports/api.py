@@ -15,6 +15,13 @@ from egov.reports.selectors import report_unit_get
 router = Router(tags=["reports"])
 
 
+def _unit(request: HttpRequest, unit: str, unit_id: int | None) -> Any:
+    """The unit by id or by agency identifier / statistics code, if the caller may report on it."""
+    if unit_id:
+        return report_unit_get(user=request.user, pk=unit_id)
+    return report_unit_get(user=request.user, code=unit)
+
+
 @router.get(
     "/ii06a",
     response={200: dict, 422: dict},
@@ -28,11 +35,7 @@ def report_ii06a(
     unit_id: int | None = None,
     group_by: str = "field",
 ) -> Any:
-    target = (
-        report_unit_get(user=request.user, pk=unit_id)
-        if unit_id
-        else report_unit_get(user=request.user, code=unit)
-    )
+    target = _unit(request, unit, unit_id)
     try:
         period = Period(start, end)
     except ValueError as exc:
@@ -52,11 +55,7 @@ def _num(value: Any) -> float | None:
 def report_dashboard(request: HttpRequest, unit: str = "", unit_id: int | None = None) -> Any:
     from egov.reports.dashboard import dashboard_data
 
-    target = (
-        report_unit_get(user=request.user, pk=unit_id)
-        if unit_id
-        else report_unit_get(user=request.user, code=unit)
-    )
+    target = _unit(request, unit, unit_id)
     data = dashboard_data(unit=target)
     k = data.kpis
     return {
@@ -100,11 +99,7 @@ def report_kpis(
     from egov.plans.measures import kpi_rows
     from egov.plans.selectors import plan_codes, plan_targets
 
-    target_unit = (
-        report_unit_get(user=request.user, pk=unit_id)
-        if unit_id
-        else report_unit_get(user=request.user, code=unit)
-    )
+    target_unit = _unit(request, unit, unit_id)
     try:
         period = Period(start, end)
     except ValueError as exc:
@@ -140,11 +135,7 @@ def report_index_766(
 ) -> Any:
     from egov.plans.index766 import score_units
 
-    target = (
-        report_unit_get(user=request.user, pk=unit_id)
-        if unit_id
-        else report_unit_get(user=request.user, code=unit)
-    )
+    target = _unit(request, unit, unit_id)
     try:
         period = Period(start, end)
     except ValueError as exc:

@@ -9,7 +9,24 @@ from egov.core.forms import StyledFormMixin
 from egov.reports.periods import Period
 
 
-class ReportForm(StyledFormMixin, forms.Form):
+class PeriodFormMixin:
+    """Checks a ``start``/``end`` pair and puts the ``Period`` in ``cleaned_data["period"]``."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}  # type: ignore[misc]
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            try:
+                cleaned["period"] = Period(start, end)
+            except ValueError:
+                if end < start:
+                    self.add_error("end", _("The period ends before it starts."))  # type: ignore[attr-defined]
+                else:
+                    self.add_error("end", _("The period is longer than five years."))  # type: ignore[attr-defined]
+        return cleaned
+
+
+class ReportForm(PeriodFormMixin, StyledFormMixin, forms.Form):
     unit = forms.TypedChoiceField(label=_("Reporting unit"), coerce=int, choices=())
     start = forms.DateField(label=_("From (dd/mm/yyyy)"))
     end = forms.DateField(label=_("To (dd/mm/yyyy)"))
@@ -23,16 +40,3 @@ class ReportForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = units
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            try:
-                cleaned["period"] = Period(start, end)
-            except ValueError:
-                if end < start:
-                    self.add_error("end", _("The period ends before it starts."))
-                else:
-                    self.add_error("end", _("The period is longer than five years."))
-        return cleaned
