@@ -7,6 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# The same channels and applicant types as the catalogue: a dossier is an instance of it.
+from egov.catalog.models import ApplicantType as ApplicantKind
+from egov.catalog.models import Channel
+
 
 class DossierState(models.TextChoices):
     REGISTERED = "registered", _("Newly registered (online)")
@@ -26,23 +30,10 @@ OPEN_STATES = frozenset({DossierState.PROCESSING, *PAUSED_STATES})
 FINISHED_STATES = frozenset({DossierState.RESOLVED, DossierState.RETURNED})
 
 
-class Channel(models.TextChoices):
-    DIRECT = "direct", _("At the counter")
-    ONLINE = "online", _("Online")
-    POSTAL = "postal", _("By post")
-
-
 class ReturnMethod(models.TextChoices):
     COUNTER = "counter", _("At the counter")
     POST = "post", _("By post")
     ONLINE = "online", _("Online")
-
-
-class ApplicantKind(models.TextChoices):
-    CITIZEN = "citizen", _("Citizen")
-    BUSINESS = "business", _("Business")
-    HOUSEHOLD_BUSINESS = "household_business", _("Household business")
-    ORGANISATION = "organisation", _("Organisation")
 
 
 class Outcome(models.TextChoices):
