@@ -127,8 +127,13 @@ def run_periodic_jobs() -> dict[str, int]:
     """One pass of the periodic jobs; safe to run in two schedulers at once (conditional updates)."""
     from egov.dossiers.services import overdue_sweep
     from egov.notifications.services import deliveries_retry_due
+    from egov.portal.services import drafts_purge_expired
 
-    return {"overdue_marked": overdue_sweep(), "deliveries_requeued": deliveries_retry_due()}
+    return {
+        "overdue_marked": overdue_sweep(),
+        "deliveries_requeued": deliveries_retry_due(),
+        "drafts_purged": drafts_purge_expired(),
+    }
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
@@ -298,7 +303,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run queued background tasks")
     worker.set_defaults(func=cmd_worker)
 
-    scheduler = sub.add_parser("scheduler", help="periodic jobs: overdue watch, notification retries")
+    scheduler = sub.add_parser(
+        "scheduler", help="periodic jobs: overdue watch, notification retries, draft purge"
+    )
     scheduler.add_argument("--interval", type=int, default=60, help="seconds between passes")
     scheduler.add_argument("--once", action="store_true", help="run one pass and exit (for cron)")
     scheduler.set_defaults(func=cmd_scheduler)

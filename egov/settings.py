@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "egov.dossiers",
     "egov.reports",
     "egov.plans",
+    "egov.portal",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +112,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Citizens sign in with their phone number or e-mail written any usual way (0912 345 678, +84…).
+    "egov.portal.identity.backends.CitizenIdentifierBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -238,3 +241,19 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_FILE_PATH = DATA_DIR / "mail"
+
+# Citizen portal (docs/portal.md). Rate limits count attempts in the cache: Django's default
+# per-process LocMem cache is fine for one process; with several web processes set
+# EGOV_CACHE_URL=redis://host:6379/0 so they share the counts.
+_CACHE_URL = env_str("EGOV_CACHE_URL", "")
+if _CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}}
+# scope: (attempts per client IP, attempts per identifier — phone, e-mail or dossier code, window in seconds)
+EGOV_PORTAL_RATE_LIMITS = {
+    "signup": (10, 3, 3600),
+    "verify": (30, 10, 900),
+    "reset": (10, 3, 3600),
+    "lookup": (30, 10, 600),
+    "feedback": (20, 10, 3600),
+}
+EGOV_PORTAL_DRAFT_DAYS = env_int("EGOV_PORTAL_DRAFT_DAYS", 30, minimum=1)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("dossiers/", include("egov.dossiers.urls")),
     path("reports/", include("egov.reports.urls")),
     path("plans/", include("egov.plans.urls")),
+    path("cong-dan/", include("egov.portal.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api.urls),
 ]

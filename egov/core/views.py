@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -16,6 +16,9 @@ from egov.accounts.selectors import roles_of
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if getattr(user, "kind", None) == "citizen":
+        # Citizens have no back office: their home is the portal.
+        return redirect("portal:home")
     context = {
         "roles": roles_of(user) if user.is_authenticated else [],  # type: ignore[arg-type]
         "is_system_admin": is_system_admin(user),

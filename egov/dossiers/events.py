@@ -13,6 +13,7 @@ EVENT_LABELS = {
     "handed_over": _("Handed over to another agency"),
     "supplement_requested": _("Supplement requested (form 02)"),
     "supplement_received": _("Supplement received"),
+    "supplement_submitted": _("Supplement submitted online"),
     "paused": _("Clock paused"),
     "resumed": _("Clock resumed"),
     "extended": _("Time extended (form 04)"),

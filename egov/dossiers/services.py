@@ -559,6 +559,22 @@ def dossier_resume(
     return dossier
 
 
+@transaction.atomic
+def dossier_supplement_submit(
+    *, dossier: Dossier, files: list[Any], by: Any, note: str = ""
+) -> list[DossierFile]:
+    """The applicant sends the requested papers online. The clock stays paused: an officer checks
+    them and resumes it (dossier_resume), as for papers brought to the counter."""
+    dossier = _locked(dossier)
+    _require_state(dossier, {DossierState.SUPPLEMENT})
+    if not files:
+        raise DossierError(_("Attach at least one file."), "files")
+    records = [dossier_attach_file(dossier=dossier, upload=f, kind=FileKind.SUPPLEMENT, by=by) for f in files]
+    _event(dossier, "supplement_submitted", by, note.strip(), files=[r.name for r in records])
+    _audit(dossier, "dossier.supplement_submitted", by, files=len(records))
+    return records
+
+
 def _remaining_hours(step: DossierStep, pause: Pause) -> int:
     from egov.workcal import elapsed
 
@@ -777,6 +793,7 @@ __all__ = [
     "dossier_resume",
     "dossier_return",
     "dossier_stop",
+    "dossier_supplement_submit",
     "dossier_withdraw",
     "overdue_sweep",
     "step_assign",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django import forms as dj_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -52,6 +53,13 @@ VIEWS = [
     ("registered", _("Submitted online")),
     ("all", _("All")),
 ]
+
+
+# Timeline kinds recorded by the citizen portal (until they join egov.dossiers.events).
+
+
+class AcceptForm(dj_forms.Form):
+    """Accepting an online submission needs no input: the button is the decision."""
 
 
 def _staff_only(request: HttpRequest) -> None:
@@ -268,6 +276,8 @@ def _action_forms(
         )
         if assign.fields["to"].choices:
             forms["assign"] = assign
+    if dossier.state == DossierState.REGISTERED and can_receive_at(user, dossier.receiving_unit):
+        forms["accept"] = bound.get("accept") or AcceptForm()
     if can_manage_dossier(user, dossier):
         if dossier.state == DossierState.PROCESSING:
             forms["pause"] = bound.get("pause") or PauseForm()
@@ -412,6 +422,21 @@ def _return(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> Non
     services.dossier_return(
         dossier=dossier, by=request.user, received_by=data["received_by"], tracking=data["tracking"]
     )
+
+
+@_action("accept", AcceptForm)
+def _accept(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> None:
+    services.dossier_accept(dossier=dossier, by=request.user)
+
+
+def dossier_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    """Open a stored file of the dossier (a scan the citizen uploaded, a supplement, a result)."""
+    from django.http import FileResponse
+
+    _staff_only(request)
+    dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
+    record = get_object_or_404(dossier.files, pk=file_pk)
+    return FileResponse(record.file.open("rb"), content_type=record.content_type, filename=record.name)
 
 
 def dossier_form_pdf(request: HttpRequest, pk: int, form_no: str) -> HttpResponse:

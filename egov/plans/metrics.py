@@ -78,6 +78,9 @@ DOSSIER_FILTERS: dict[str, Callable[[dict[str, Q]], Q]] = {
     "dossiers_with_scans": lambda f: _received(f) & _has_file(FileKind.SCAN, FileKind.SUPPLEMENT),
     "dossiers_resolved_with_result_file": lambda f: _resolved(f) & _has_file(FileKind.RESULT),
     "dossiers_with_fees": lambda f: _received(f) & Q(fees_collected__gt=0),
+    # Ratings are given by applicants on the portal, once per finished dossier.
+    "ratings_total": lambda f: _resolved(f) & Q(rating__isnull=False),
+    "ratings_satisfied": lambda f: _resolved(f) & Q(rating__score__in=["very_satisfied", "satisfied"]),
 }
 
 # ---------------------------------------------------------------- catalogue metrics
@@ -225,14 +228,14 @@ METRICS: dict[str, Metric] = {
         Metric(
             "ratings_total",
             _("Ratings given"),
-            _("Always 0 for now: citizens cannot rate their dossiers in egov yet."),
-            "none",
+            _("Dossiers resolved in the period that their applicant rated on the portal."),
+            "dossiers",
         ),
         Metric(
             "ratings_satisfied",
             _("Satisfied ratings"),
-            _("Always 0 for now: citizens cannot rate their dossiers in egov yet."),
-            "none",
+            _("Of those, rated very satisfied or satisfied."),
+            "dossiers",
         ),
         Metric(
             "feedback_received",

@@ -71,7 +71,8 @@ def report_dashboard(request: HttpRequest, unit: str = "", unit_id: int | None =
             "due_this_week": k.due_this_week,
             "on_time_rate": _num(k.on_time_rate),
             "online_share": _num(k.online_share),
-            "satisfaction": None,
+            "satisfaction": _num(k.satisfaction),
+            "rated": k.rated,
         },
         "months": [
             {

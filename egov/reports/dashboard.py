@@ -148,6 +148,8 @@ class Kpis:
     resolved_late: int
     overdue_now: int
     due_this_week: int
+    rated: int = 0
+    rated_satisfied: int = 0
 
     @property
     def on_time_rate(self) -> Decimal | None:
@@ -156,6 +158,11 @@ class Kpis:
     @property
     def online_share(self) -> Decimal | None:
         return percent(self.received_online, self.received)
+
+    @property
+    def satisfaction(self) -> Decimal | None:
+        """Share of ratings given on the portal that are "satisfied" or "very satisfied"."""
+        return percent(self.rated_satisfied, self.rated)
 
 
 @dataclass
@@ -239,6 +246,8 @@ def dashboard_data(*, unit: Unit, today: dt.date | None = None, now: dt.datetime
         due_this_week=Count(
             "pk", filter=processing & Q(statutory_due_at__gte=now, statutory_due_at__lt=_week_end(now))
         ),
+        rated=Count("pk", filter=resolved_q & Q(rating__isnull=False)),
+        rated_satisfied=Count("pk", filter=resolved_q & Q(rating__score__in=["very_satisfied", "satisfied"])),
     )
     kpis = Kpis(**{key: int(value or 0) for key, value in totals.items()})
 

@@ -96,7 +96,8 @@ def test_indicator_points_group_sum_and_no_data(four: list[Dossier], province: A
     assert (b.numerator, b.denominator, b.points) == (1, 4, Decimal("1.00"))  # 4 × 1/4
     assert g.points == Decimal(4) and g.consistent
     (c,) = s.indicators
-    assert (c.points, c.has_data, c.measured) == (Decimal(0), False, False)
+    # Ratings are measured (portal), but nobody has rated yet: no data, no points.
+    assert (c.points, c.has_data, c.measured) == (Decimal(0), False, True)
     assert score.total == Decimal(4) and score.maximum == Decimal(15) and score.rating == "weak"
 
 
@@ -178,3 +179,35 @@ def test_status_for_reads_targets_as_minimums() -> None:
     assert status_for(Decimal("29.99"), Decimal(30)) == Status.NOT_MET
     assert status_for(None, Decimal(30)) == Status.NO_DATA
     assert status_for(Decimal(10), None) == Status.NO_TARGET
+
+
+def test_portal_ratings_feed_the_satisfaction_metrics(
+    receive: Any, personas: dict[str, Any], province: Any, commune_staff: dict[str, Any]
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from egov.dossiers import services
+    from egov.dossiers.models import Dossier
+    from egov.plans.metrics import metric_values
+    from egov.portal.services import rating_submit
+    from egov.reports.periods import Period
+
+    citizen = personas["citizen"]
+    for score in ("very_satisfied", "not_satisfied"):
+        dossier = receive()
+        Dossier.objects.filter(pk=dossier.pk).update(applicant_user=citizen)
+        services.step_forward(dossier=dossier, by=commune_staff["specialist"])
+        dossier = services.dossier_decide(
+            dossier=dossier, outcome="approved", reason="", by=commune_staff["agency_leader"]
+        )
+        rating_submit(dossier=dossier, by=citizen, score=score)
+    today = timezone.localdate()
+    values = metric_values(
+        root=province.province,
+        units=[province.province],
+        period=Period(today - dt.timedelta(days=1), today),
+        keys=["ratings_total", "ratings_satisfied"],
+    )[province.province.pk]
+    assert (values["ratings_total"], values["ratings_satisfied"]) == (2, 1)

@@ -1,0 +1,337 @@
+"""Reads of the citizen portal: a citizen's own dossiers and drafts, the public look-up,
+feedback for the staff who may answer it, and the live transparency figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from egov.catalog.models import ProcedureVersion
+from egov.catalog.selectors import versions_in_force
+from egov.dossiers.events import EVENT_LABELS
+from egov.dossiers.models import (
+    FINISHED_STATES,
+    Dossier,
+    DossierEvent,
+    DossierFile,
+    DossierState,
+    FileKind,
+    Pause,
+    PauseKind,
+    ReturnMethod,
+    Timeliness,
+)
+from egov.dossiers.permissions import sees_everything
+from egov.dossiers.selectors import dossiers_visible_to
+from egov.orgs.models import Unit, UnitKind
+from egov.portal.models import SATISFIED_SCORES, Feedback, PortalDraft, Rating
+
+# ---------------------------------------------------------------- a citizen's own things
+
+
+def citizen_dossiers(user: Any) -> QuerySet[Dossier]:
+    """The dossiers this person applied for (online, or at a counter with their account)."""
+    return dossiers_visible_to(user).filter(applicant_user=user).order_by("-created_at", "-pk")
+
+
+def citizen_dossier_get(*, user: Any, pk: int) -> Dossier:
+    """One of the citizen's own dossiers; 404 for anybody else's, whoever is asking."""
+    return get_object_or_404(citizen_dossiers(user), pk=pk)
+
+
+def citizen_drafts(user: Any) -> QuerySet[PortalDraft]:
+    return (
+        PortalDraft.objects.filter(user=user, dossier__isnull=True)
+        .select_related("version__procedure")
+        .order_by("-updated_at")
+    )
+
+
+def draft_get_for_user(*, user: Any, pk: int) -> PortalDraft:
+    return get_object_or_404(
+        PortalDraft.objects.select_related("version__procedure", "version__field"), pk=pk, user=user
+    )
+
+
+def receiving_units_for(version: ProcedureVersion) -> QuerySet[Unit]:
+    """One-stop units in operation at a level where the procedure is handled and has a process."""
+    levels = set(version.process_steps.values_list("level", flat=True)) & set(version.levels)
+    return (
+        Unit.objects.filter(kind=UnitKind.ONE_STOP, valid_to__isnull=True, level__in=levels)
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def open_supplement_request(dossier: Dossier) -> Pause | None:
+    if dossier.state != DossierState.SUPPLEMENT:
+        return None
+    return dossier.pauses.filter(ended_at__isnull=True, kind=PauseKind.SUPPLEMENT).first()
+
+
+def result_files(dossier: Dossier) -> list[DossierFile]:
+    """Result documents the applicant may download: delivered online, once resolved."""
+    if dossier.return_method != ReturnMethod.ONLINE or dossier.state not in FINISHED_STATES:
+        return []
+    return list(dossier.files.filter(kind=FileKind.RESULT))
+
+
+def result_file_get(*, dossier: Dossier, pk: int) -> DossierFile:
+    found = next((f for f in result_files(dossier) if f.pk == pk), None)
+    if found is None:
+        from django.http import Http404
+
+        raise Http404
+    return found
+
+
+# ---------------------------------------------------------------- timeline in plain language
+
+# What the applicant is told about each event; kinds not listed here are internal (steps inside
+# the agency, who holds the dossier, generated forms) and stay in the back office. The current
+# step is shown apart, as "now with".
+CITIZEN_LABELS: dict[str, Promise] = {
+    "registered": _("You submitted the dossier online"),
+    "received": _("The dossier was received; processing started"),
+    "refused": _("The dossier was not accepted"),
+    "handed_over": _("Sent to another agency for its part"),
+    "supplement_requested": _("The agency asked you for more papers"),
+    "supplement_submitted": _("You sent the requested papers"),
+    "supplement_received": _("Your additional papers were accepted; processing continues"),
+    "paused": _("Processing is waiting"),
+    "resumed": _("Processing continues"),
+    "extended": _("The agency apologised and set a new date"),
+    "stopped": _("Processing was stopped"),
+    "withdrawn": _("The dossier was withdrawn"),
+    "decided": _("A decision was made; the result is ready"),
+    "returned": _("The result was handed over"),
+    "overdue": _("The due date has passed"),
+}
+# Events whose free text is written for the applicant (reasons, what to bring, the step name).
+CITIZEN_TEXT = frozenset(
+    {
+        "step_started",
+        "supplement_requested",
+        "supplement_submitted",
+        "extended",
+        "stopped",
+        "withdrawn",
+        "refused",
+    }
+)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    label: str
+    text: str = ""
+
+
+def citizen_timeline(dossier: Dossier) -> list[TimelineEntry]:
+    entries = []
+    for event in DossierEvent.objects.filter(dossier=dossier).order_by("at", "pk"):
+        label = CITIZEN_LABELS.get(event.kind)
+        if label is None:
+            continue
+        text = event.text if event.kind in CITIZEN_TEXT else ""
+        if event.kind == "decided" and event.data.get("outcome") == "refused":
+            label, text = _("A decision was made: refused"), event.text
+        entries.append(TimelineEntry(at=event.at, label=str(label), text=text))
+    return entries
+
+
+def back_office_label(kind: str) -> str:
+    return str(EVENT_LABELS.get(kind, kind))
+
+
+# ---------------------------------------------------------------- public look-up
+
+_DIGITS = re.compile(r"\D")
+
+
+def _phone_key(value: str) -> str:
+    digits = _DIGITS.sub("", value or "")
+    if digits.startswith("84") and len(digits) >= 11:
+        digits = digits[2:]
+    return digits.lstrip("0")
+
+
+def _same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def dossier_lookup(*, code: str, proof: str) -> Dossier | None:
+    """The dossier with this code, if ``proof`` is its look-up secret or the applicant's phone
+    number; ``None`` otherwise — unknown codes and wrong pairs are indistinguishable."""
+    dossier = (
+        Dossier.objects.select_related("procedure_version", "receiving_unit")
+        .filter(code__iexact=(code or "").strip()[:60])
+        .first()
+    )
+    given = (proof or "").strip()[:40]
+    secret = dossier.lookup_secret if dossier else "-" * 8
+    by_secret = _same(given.upper(), secret.upper())
+    phone = _phone_key(dossier.applicant_phone) if dossier else ""
+    by_phone = len(phone) >= 8 and _same(_phone_key(given), phone)
+    return dossier if dossier is not None and (by_secret or by_phone) else None
+
+
+# ---------------------------------------------------------------- feedback
+
+
+def citizen_feedback(user: Any) -> QuerySet[Feedback]:
+    return Feedback.objects.filter(user=user).select_related("dossier", "procedure")
+
+
+def citizen_feedback_get(*, user: Any, pk: int) -> Feedback:
+    return get_object_or_404(citizen_feedback(user), pk=pk)
+
+
+def feedback_visible_to_staff(user: Any) -> QuerySet[Feedback]:
+    """System administrators see all feedback; other staff the feedback about dossiers they
+    can see. Feedback about a procedure alone goes to the system administrators."""
+    base = Feedback.objects.select_related("user", "dossier", "procedure", "answered_by")
+    if sees_everything(user):
+        return base
+    return base.filter(dossier__in=dossiers_visible_to(user).values("pk"))
+
+
+def feedback_get_for_staff(*, user: Any, pk: int) -> Feedback:
+    return get_object_or_404(feedback_visible_to_staff(user), pk=pk)
+
+
+# ---------------------------------------------------------------- home page
+
+
+def popular_procedures(*, limit: int = 8, days: int = 365) -> list[ProcedureVersion]:
+    """The procedures in force with the most dossiers in the last year."""
+    since = timezone.now() - dt.timedelta(days=days)
+    counts = (
+        Dossier.objects.filter(created_at__gte=since)
+        .values("procedure_version__procedure")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[: limit * 2]
+    )
+    order = [row["procedure_version__procedure"] for row in counts]
+    versions = {v.procedure_id: v for v in versions_in_force().filter(procedure__in=order)}
+    found = [versions[p] for p in order if p in versions][:limit]
+    if len(found) < limit:
+        extra = versions_in_force().exclude(procedure__in=order).exclude(online_level="none")
+        found += list(extra.order_by("name_folded")[: limit - len(found)])
+    return found
+
+
+# ---------------------------------------------------------------- transparency
+
+
+@dataclass
+class AgencyMonth:
+    """One agency's published figures for one month."""
+
+    agency_id: int
+    agency_name: str
+    month: dt.date
+    received: int = 0
+    on_time: int = 0
+    late: int = 0
+    ratings: int = 0
+    satisfied: int = 0
+    path: str = field(default="", repr=False)
+
+    @property
+    def resolved(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def on_time_percent(self) -> int | None:
+        return round(100 * self.on_time / self.resolved) if self.resolved else None
+
+    @property
+    def satisfaction_percent(self) -> int | None:
+        return round(100 * self.satisfied / self.ratings) if self.ratings else None
+
+
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The month in Vietnam time, as [start, end) aware datetimes."""
+    tz = timezone.get_default_timezone()
+    start = dt.datetime(month.year, month.month, 1, tzinfo=tz)
+    nxt = dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return start, dt.datetime(nxt.year, nxt.month, 1, tzinfo=tz)
+
+
+def transparency_month(*, month: dt.date, agency: Unit | None = None) -> list[AgencyMonth]:
+    """Per agency (the People's Committee or department above the receiving one-stop unit):
+    dossiers received, resolved on time (early or on time) and late, and the share of
+    satisfied or very satisfied ratings — computed from live data."""
+    start, end = month_bounds(month)
+    dossiers = Dossier.objects.annotate(agency=F("receiving_unit__parent"))
+    ratings = Rating.objects.annotate(agency=F("dossier__receiving_unit__parent"))
+    if agency is not None:
+        dossiers = dossiers.filter(agency=agency.pk)
+        ratings = ratings.filter(agency=agency.pk)
+    rows: dict[int, AgencyMonth] = {}
+
+    def row(pk: int) -> AgencyMonth:
+        return rows.setdefault(pk, AgencyMonth(agency_id=pk, agency_name="", month=month.replace(day=1)))
+
+    received = (
+        dossiers.filter(received_at__gte=start, received_at__lt=end)
+        .exclude(state=DossierState.REFUSED)
+        .values("agency")
+        .annotate(n=Count("pk"))
+    )
+    for item in received:
+        if item["agency"] is not None:
+            row(item["agency"]).received = item["n"]
+    resolved = (
+        dossiers.filter(resolved_at__gte=start, resolved_at__lt=end)
+        .values("agency")
+        .annotate(
+            on_time=Count("pk", filter=Q(timeliness__in=[Timeliness.EARLY, Timeliness.ON_TIME])),
+            late=Count("pk", filter=Q(timeliness=Timeliness.LATE)),
+        )
+    )
+    for done in resolved:
+        if done["agency"] is not None:
+            row(done["agency"]).on_time = done["on_time"]
+            row(done["agency"]).late = done["late"]
+    rated = (
+        ratings.filter(created_at__gte=start, created_at__lt=end)
+        .values("agency")
+        .annotate(total=Count("pk"), satisfied=Count("pk", filter=Q(score__in=SATISFIED_SCORES)))
+    )
+    for score in rated:
+        if score["agency"] is not None:
+            row(score["agency"]).ratings = score["total"]
+            row(score["agency"]).satisfied = score["satisfied"]
+    for pk, name, path in Unit.objects.filter(pk__in=rows).values_list("pk", "name", "path"):
+        rows[pk].agency_name, rows[pk].path = name, path
+    return sorted(rows.values(), key=lambda r: r.path)
+
+
+def transparency_history(
+    *, agency: Unit, months: int = 12, until: dt.date | None = None
+) -> list[AgencyMonth]:
+    """One agency, month by month, most recent first."""
+    current = (until or timezone.localdate()).replace(day=1)
+    history = []
+    for _i in range(months):
+        found = transparency_month(month=current, agency=agency)
+        history.append(found[0] if found else AgencyMonth(agency.pk, agency.name, current))
+        current = (current - dt.timedelta(days=1)).replace(day=1)
+    return history
+
+
+def transparency_agencies() -> QuerySet[Unit]:
+    """Agencies that have (or had) a one-stop unit receiving dossiers."""
+    return Unit.objects.filter(children__kind=UnitKind.ONE_STOP).distinct().order_by("path")
