@@ -94,6 +94,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("\negov demo is starting:")
     print(f"  back office:   {base}/")
     print(f"  sign in:       {base}/accounts/login/")
+    print(f"  citizen portal: {base}/cong-dan/")
     print(f"  API docs:      {base}/api/v1/docs")
     print(f"  health:        {base}/healthz  {base}/readyz")
     print(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
