@@ -98,9 +98,26 @@ def _versions() -> dict[str, list[tuple[int, int]]]:
 def rows(
     *, n: int, seed: int, end: dt.datetime, sequence: dict[tuple[str, dt.date], int], years: int = 10
 ) -> Iterator[tuple[Any, ...]]:
-    """The rows, in COLUMNS order; ``sequence`` collects the last number used per agency and day."""
+    """The rows, in COLUMNS order; ``sequence`` collects the last number used per agency and day.
+
+    Units and procedures are read here, eagerly: the rows are consumed inside a PostgreSQL COPY,
+    during which the connection cannot run other queries."""
+    return _rows(
+        n=n, seed=seed, end=end, sequence=sequence, years=years, targets=_targets(), versions=_versions()
+    )
+
+
+def _rows(
+    *,
+    n: int,
+    seed: int,
+    end: dt.datetime,
+    sequence: dict[tuple[str, dt.date], int],
+    years: int,
+    targets: dict[str, list[tuple[int, int, str]]],
+    versions: dict[str, list[tuple[int, int]]],
+) -> Iterator[tuple[Any, ...]]:
     rng = random.Random(seed)
-    targets, versions = _targets(), _versions()
     levels = [lv for lv in LEVEL_SHARE if targets.get(lv) and versions.get(lv)]
     weights = [LEVEL_SHARE[lv] for lv in levels]
     begin = end - dt.timedelta(days=365 * years)
@@ -196,10 +213,12 @@ def bulk_generate(
         (agency, day): last
         for agency, day, last in DailyCounter.objects.values_list("agency_code", "day", "last")
     }
+    # Read units and procedures before COPY starts: the connection runs nothing else during COPY.
+    generated = rows(n=dossiers, seed=seed, end=end, sequence=sequence)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                for row in rows(n=dossiers, seed=seed, end=end, sequence=sequence):
+                for row in generated:
                     copy.write_row(row)
                     written += 1
                     if progress and written % 50_000 == 0:
@@ -208,7 +227,7 @@ def bulk_generate(
             # Table and column names come from the model, never from input.
             sql = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"  # noqa: S608
             batch: list[tuple[Any, ...]] = []
-            for row in rows(n=dossiers, seed=seed, end=end, sequence=sequence):
+            for row in generated:
                 batch.append(row)
                 if len(batch) == 10_000:
                     cursor.executemany(sql, batch)
