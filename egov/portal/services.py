@@ -352,7 +352,9 @@ def feedback_send(
 @transaction.atomic
 def feedback_answer(*, feedback: Feedback, answer: str, by: User) -> Feedback:
     """Answer a citizen's feedback; the citizen is told and sees the answer in the portal."""
-    feedback = Feedback.objects.select_for_update().select_related("user", "dossier").get(pk=feedback.pk)
+    feedback = (
+        Feedback.objects.select_for_update(of=("self",)).select_related("user", "dossier").get(pk=feedback.pk)
+    )
     if feedback.answered_at is not None:
         raise PortalError(_("This feedback has already been answered."))
     if not answer.strip():
