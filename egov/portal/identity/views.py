@@ -5,6 +5,9 @@ citizens use their phone number or e-mail and posts to it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -39,6 +42,32 @@ def _too_many() -> str:
     return _("Too many attempts. Please wait a while and try again.")
 
 
+_FAILED = object()
+
+
+def _attempt(
+    request: HttpRequest, form: Any, scope: str, action: Callable[[dict[str, Any]], Any]
+) -> tuple[Any, int]:
+    """One posted identity step: rate limit, validate, run the service, put its refusal on the form.
+
+    Returns (what the service returned, 200) on success; otherwise (_FAILED, status): 200 for a
+    plain GET, 429 when rate-limited, 422 for invalid input or a refusal."""
+    if request.method != "POST":
+        return _FAILED, 200
+    if rate_limited(request, scope, request.POST.get("identifier", "")):
+        form.add_error(None, _too_many())
+        return _FAILED, 429
+    if not form.is_valid():
+        return _FAILED, 422
+    try:
+        return action(form.cleaned_data), 200
+    except services.IdentityError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    except ValidationError as exc:
+        form.add_error("password1", exc)
+    return _FAILED, 422
+
+
 @login_not_required
 def signin(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request, request.GET.get("next")) or reverse("portal:my_dossiers")
@@ -53,57 +82,40 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("portal:my_dossiers")
     next_url = safe_next(request, request.GET.get("next") or request.POST.get("next"))
     form = SignupForm(posted(request))
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if rate_limited(request, "signup", request.POST.get("identifier", "")):
-            form.add_error(None, _too_many())
-            status = 429
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.citizen_signup(
-                    identifier=data["identifier"], full_name=data["full_name"], password=data["password1"]
-                )
-            except services.IdentityError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-            except ValidationError as exc:
-                form.add_error("password1", exc)
-            else:
-                request.session[SESSION_IDENTIFIER] = data["identifier"]
-                request.session[SESSION_NEXT] = next_url
-                messages.info(
-                    request,
-                    _("We sent a 6-digit code to %(who)s. Enter it below to activate your account.")
-                    % {"who": data["identifier"]},
-                )
-                return redirect("portal:verify")
+    result, status = _attempt(
+        request,
+        form,
+        "signup",
+        lambda d: services.citizen_signup(
+            identifier=d["identifier"], full_name=d["full_name"], password=d["password1"]
+        ),
+    )
+    if result is not _FAILED:
+        identifier = form.cleaned_data["identifier"]
+        request.session[SESSION_IDENTIFIER] = identifier
+        request.session[SESSION_NEXT] = next_url
+        messages.info(
+            request,
+            _("We sent a 6-digit code to %(who)s. Enter it below to activate your account.")
+            % {"who": identifier},
+        )
+        return redirect("portal:verify")
     return render(request, "portal/signup.html", {"form": form, "next": next_url}, status=status)
 
 
 @login_not_required
 def verify(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(posted(request), initial={"identifier": request.session.get(SESSION_IDENTIFIER, "")})
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if rate_limited(request, "verify", request.POST.get("identifier", "")):
-            form.add_error(None, _too_many())
-            status = 429
-        elif form.is_valid():
-            try:
-                user = services.citizen_verify(
-                    identifier=form.cleaned_data["identifier"], code=form.cleaned_data["code"]
-                )
-            except services.IdentityError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-            else:
-                next_url = request.session.pop(SESSION_NEXT, "")
-                request.session.pop(SESSION_IDENTIFIER, None)
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                login_recorded(user=user, second_factor="none")
-                messages.success(request, _("Your account is active. Check your details below."))
-                return redirect(safe_next(request, next_url) or reverse("portal:profile"))
+    user, status = _attempt(
+        request, form, "verify", lambda d: services.citizen_verify(identifier=d["identifier"], code=d["code"])
+    )
+    if user is not _FAILED:
+        next_url = request.session.pop(SESSION_NEXT, "")
+        request.session.pop(SESSION_IDENTIFIER, None)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login_recorded(user=user, second_factor="none")
+        messages.success(request, _("Your account is active. Check your details below."))
+        return redirect(safe_next(request, next_url) or reverse("portal:profile"))
     return render(request, "portal/verify.html", {"form": form}, status=status)
 
 
@@ -123,23 +135,18 @@ def resend(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def reset_request(request: HttpRequest) -> HttpResponse:
     form = ResetRequestForm(posted(request))
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if rate_limited(request, "reset", request.POST.get("identifier", "")):
-            form.add_error(None, _too_many())
-            status = 429
-        elif form.is_valid():
-            services.password_reset_request(identifier=form.cleaned_data["identifier"])
-            request.session[SESSION_IDENTIFIER] = form.cleaned_data["identifier"]
-            messages.info(
-                request,
-                _(
-                    "If an account uses %(who)s, we sent it a 6-digit code. Enter it below with a new password."
-                )
-                % {"who": form.cleaned_data["identifier"]},
-            )
-            return redirect("portal:reset_confirm")
+    result, status = _attempt(
+        request, form, "reset", lambda d: services.password_reset_request(identifier=d["identifier"])
+    )
+    if result is not _FAILED:
+        identifier = form.cleaned_data["identifier"]
+        request.session[SESSION_IDENTIFIER] = identifier
+        messages.info(
+            request,
+            _("If an account uses %(who)s, we sent it a 6-digit code. Enter it below with a new password.")
+            % {"who": identifier},
+        )
+        return redirect("portal:reset_confirm")
     return render(request, "portal/reset_request.html", {"form": form}, status=status)
 
 
@@ -148,24 +155,16 @@ def reset_confirm(request: HttpRequest) -> HttpResponse:
     form = ResetConfirmForm(
         posted(request), initial={"identifier": request.session.get(SESSION_IDENTIFIER, "")}
     )
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if rate_limited(request, "verify", request.POST.get("identifier", "")):
-            form.add_error(None, _too_many())
-            status = 429
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.password_reset_confirm(
-                    identifier=data["identifier"], code=data["code"], password=data["password1"]
-                )
-            except services.IdentityError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-            except ValidationError as exc:
-                form.add_error("password1", exc)
-            else:
-                request.session.pop(SESSION_IDENTIFIER, None)
-                messages.success(request, _("Your password is changed. Sign in with it now."))
-                return redirect("portal:signin")
+    result, status = _attempt(
+        request,
+        form,
+        "verify",
+        lambda d: services.password_reset_confirm(
+            identifier=d["identifier"], code=d["code"], password=d["password1"]
+        ),
+    )
+    if result is not _FAILED:
+        request.session.pop(SESSION_IDENTIFIER, None)
+        messages.success(request, _("Your password is changed. Sign in with it now."))
+        return redirect("portal:signin")
     return render(request, "portal/reset_confirm.html", {"form": form}, status=status)
