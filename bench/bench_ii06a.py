@@ -1,22 +1,23 @@
 """Form II.06a at provincial scale: the whole province for a year and one commune for a month.
 
-    uv run python bench/bench_ii06a.py --dossiers 2000000                     # SQLite (temp file)
+    uv run python bench/bench_ii06a.py --dossiers 2000000                     # SQLite in var/bench-ii06a
     EGOV_DATABASE_URL=postgres://postgres@127.0.0.1:5432/egov_bench uv run python bench/bench_ii06a.py --dossiers 2000000
 
-Loads the demo province, fills it with synthetic dossiers through egov.dossiers.bulk (the code
-behind `egov generate`: COPY on PostgreSQL, executemany on SQLite), then times
-egov.reports.ii06a next to an equivalent hand-written SQL query (the engine's own limit).
-Use an empty PostgreSQL database."""
+Fills the database with `egov generate` (once; later runs reuse it: COPY on PostgreSQL,
+executemany on SQLite), then times egov.reports.ii06a next to an equivalent hand-written SQL
+query (the engine's own limit). Use an empty PostgreSQL database the first time."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
-import tempfile
 import time
+from pathlib import Path
 from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, bench_env, ensure_dossiers, setup_django
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -26,34 +27,20 @@ def main() -> int:
     parser.add_argument("--dossiers", type=int, default=2_000_000)
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--data-dir", default=str(ROOT / "var" / "bench-ii06a"))
     args = parser.parse_args()
-    os.environ.setdefault("EGOV_DATA_DIR", tempfile.mkdtemp(prefix="egov-bench-"))
-    os.environ.setdefault("EGOV_SECRET_KEY", "bench-only-secret-key-0123456789-abcdefgh")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    Path(args.data_dir).mkdir(parents=True, exist_ok=True)
+    env = bench_env(args.data_dir)
+    setup_django(env)
     from django.db import connection
 
-    from egov.demo.loader import load_demo
     from egov.dossiers.models import Dossier
     from egov.orgs.models import Unit
     from egov.reports.ii06a import ii06a
     from egov.reports.periods import Period
 
-    call_command("migrate", verbosity=0)
-    load_demo()
+    ensure_dossiers(args.dossiers, seed=args.seed, env=env)
     table = Dossier._meta.db_table
-    existing = Dossier.objects.count()
-    if existing < args.dossiers:
-        from egov.dossiers.bulk import bulk_generate
-
-        started = time.perf_counter()
-        bulk_generate(
-            dossiers=args.dossiers - existing, seed=args.seed, end=dt.datetime(2026, 11, 1, tzinfo=VN)
-        )
-        print(f"generated {args.dossiers - existing:,} dossiers in {time.perf_counter() - started:.0f} s")
     province = Unit.objects.get(kind="province", valid_to__isnull=True)
     commune = Unit.objects.filter(kind="commune", valid_to__isnull=True).order_by("gso_code").first()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -55,7 +56,13 @@ def _scheduler_cmd() -> list[str]:
 
 
 def _run_processes(commands: list[list[str]]) -> int:
-    """Run the web server and worker together; stop all when one stops or on Ctrl-C."""
+    """Run the web server and worker together; stop all when one stops, on Ctrl-C or on SIGTERM
+    (a supervisor stopping us must not leave gunicorn or the worker running)."""
+
+    def _terminated(_signum: int, _frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, _terminated)
     procs = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603 - our own interpreter and modules
     try:
         while True:
@@ -245,15 +252,35 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _iso_date(value: str) -> dt.datetime:
+    """``YYYY-MM-DD`` as 08:00 Vietnam time (the start of a working day)."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {value!r}") from None
+    return dt.datetime.combine(day, dt.time(8), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     _setup_django()
     import time
 
-    from egov.demo.loader import load_demo
-    from egov.dossiers.bulk import bulk_generate
+    from django.conf import settings
 
+    from egov.demo.loader import load_reference
+    from egov.dossiers.bulk import GenerateRefused, bulk_generate, refusal
+
+    database = settings.DATABASES["default"]
+    print(f"egov generate: database {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}", flush=True)
     _manage("migrate", "--no-input", "--verbosity", "0")
-    load_demo(province_letter_code=args.province_code)
+    # Refuse before touching anything: the reference data must not land in a database we may not use.
+    reason = "" if args.force else refusal()
+    if reason:
+        print(f"egov generate: refused: {reason}", file=sys.stderr)
+        return 2
+    load_reference(province_letter_code=args.province_code)
     started = time.perf_counter()
 
     def progress(done: int, total: int) -> None:
@@ -266,7 +293,18 @@ def cmd_generate(args: argparse.Namespace) -> int:
             flush=True,
         )
 
-    written = bulk_generate(dossiers=args.dossiers, seed=args.seed, progress=progress)
+    try:
+        written = bulk_generate(
+            dossiers=args.dossiers,
+            seed=args.seed,
+            years=args.years,
+            end=args.end,
+            force=args.force,
+            progress=progress,
+        )
+    except GenerateRefused as exc:
+        print(f"egov generate: refused: {exc}", file=sys.stderr)
+        return 2
     print(f"\ngenerated {written:,} dossiers in {time.perf_counter() - started:.0f} s")
     return 0
 
@@ -331,6 +369,16 @@ def build_parser() -> argparse.ArgumentParser:
     generate = sub.add_parser("generate", help="fill the database with synthetic dossiers (benchmarks)")
     generate.add_argument("--dossiers", type=int, required=True)
     generate.add_argument("--seed", type=int, default=1)
+    generate.add_argument("--years", type=int, default=10, help="spread receptions over this many years")
+    generate.add_argument(
+        "--end",
+        type=_iso_date,
+        default=None,
+        help="cut the history at 08:00 of this day, YYYY-MM-DD (default: now); same seed and end, same data",
+    )
+    generate.add_argument(
+        "--force", action="store_true", help="write even to a database with demo accounts or real dossiers"
+    )
     generate.add_argument("--province-code", default="H33")
     generate.set_defaults(func=cmd_generate)
 

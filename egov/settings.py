@@ -11,6 +11,7 @@ from egov.core.env import (
     database_config,
     env_bool,
     env_int,
+    env_limits,
     env_list,
     env_path,
     env_str,
@@ -248,12 +249,16 @@ EMAIL_FILE_PATH = DATA_DIR / "mail"
 _CACHE_URL = env_str("EGOV_CACHE_URL", "")
 if _CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}}
-# scope: (attempts per client IP, attempts per identifier — phone, e-mail or dossier code, window in seconds)
-EGOV_PORTAL_RATE_LIMITS = {
-    "signup": (10, 3, 3600),
-    "verify": (30, 10, 900),
-    "reset": (10, 3, 3600),
-    "lookup": (30, 10, 600),
-    "feedback": (20, 10, 3600),
-}
+# scope: (attempts per client IP, attempts per identifier — phone, e-mail or dossier code, window in
+# seconds); EGOV_RATE_LIMITS=lookup=300/10/600 changes one scope.
+EGOV_PORTAL_RATE_LIMITS = env_limits(
+    "EGOV_RATE_LIMITS",
+    {
+        "signup": (10, 3, 3600),
+        "verify": (30, 10, 900),
+        "reset": (10, 3, 3600),
+        "lookup": (30, 10, 600),
+        "feedback": (20, 10, 3600),
+    },
+)
 EGOV_PORTAL_DRAFT_DAYS = env_int("EGOV_PORTAL_DRAFT_DAYS", 30, minimum=1)

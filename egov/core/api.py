@@ -55,6 +55,7 @@ def _register_routers() -> None:
     from egov.catalog.api import router as catalog_router
     from egov.dossiers.api import router as dossiers_router
     from egov.orgs.api import router as orgs_router
+    from egov.portal.api import router as public_router
     from egov.reports.api import router as reports_router
 
     api.add_router("/units", orgs_router)
@@ -62,6 +63,7 @@ def _register_routers() -> None:
     api.add_router("/procedures", catalog_router)
     api.add_router("/dossiers", dossiers_router)
     api.add_router("/reports", reports_router)
+    api.add_router("/public", public_router)
 
 
 _register_routers()

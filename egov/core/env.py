@@ -54,11 +54,41 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_limits(name: str, default: dict[str, tuple[int, int, int]]) -> dict[str, tuple[int, int, int]]:
+    """Rate limits ``scope=per_ip/per_identifier/seconds,...`` over the defaults (unnamed scopes
+    keep theirs), e.g. ``lookup=300/10/600`` for a commune office whose citizens share one IP."""
+    raw = os.environ.get(name, "").strip()
+    limits = dict(default)
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        scope, _sep, numbers = item.partition("=")
+        scope = scope.strip()
+        if scope not in default:
+            raise ImproperEnvironment(name, f"unknown scope {scope!r}; known: {', '.join(sorted(default))}")
+        try:
+            per_ip, per_identifier, window = (int(n) for n in numbers.split("/"))
+        except ValueError:
+            raise ImproperEnvironment(
+                name, f"expected {scope}=<per IP>/<per identifier>/<seconds>, got {item!r}"
+            ) from None
+        if min(per_ip, per_identifier, window) < 1:
+            raise ImproperEnvironment(name, f"limits and window must be at least 1, got {item!r}")
+        limits[scope] = (per_ip, per_identifier, window)
+    return limits
+
+
 def env_path(name: str, default: str) -> Path:
     raw = os.environ.get(name, default)
     if not raw.strip():
         raise ImproperEnvironment(name, "must not be empty")
     return Path(raw).expanduser().resolve()
+
+
+SQLITE_OPTIONS = {
+    # WAL lets readers run beside the single writer; IMMEDIATE avoids
+    # deadlocks when two transactions upgrade from read to write.
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+}
 
 
 def database_config(name: str, data_dir: Path) -> dict[str, object]:
@@ -70,12 +100,7 @@ def database_config(name: str, data_dir: Path) -> dict[str, object]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(data_dir / "egov.sqlite3"),
-            "OPTIONS": {
-                # WAL lets readers run beside the single writer; IMMEDIATE avoids
-                # deadlocks when two transactions upgrade from read to write.
-                "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     try:
         config = dict(dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True))
@@ -86,4 +111,6 @@ def database_config(name: str, data_dir: Path) -> dict[str, object]:
         raise ImproperEnvironment(name, f"unsupported engine {engine!r}; use postgres:// or sqlite://")
     if engine == "django.db.backends.sqlite3":
         config.pop("CONN_MAX_AGE", None)
+        config.pop("CONN_HEALTH_CHECKS", None)
+        config["OPTIONS"] = dict(SQLITE_OPTIONS)
     return config

@@ -62,39 +62,52 @@ def demo_loaded() -> bool:
     return User.objects.filter(username="admin", is_demo=True).exists()
 
 
+def reference_loaded() -> bool:
+    return Unit.objects.filter(kind=UnitKind.PROVINCE, gso_code="91", valid_to__isnull=True).exists()
+
+
+@transaction.atomic
+def load_reference(*, province_letter_code: str = "H33", by: User | None = None) -> Unit:
+    """The demo province's units, departments, agency codes, working calendar, catalogue and plan
+    data, without accounts or dossiers (what ``egov generate`` needs); once only."""
+    if not reference_loaded():
+        org_services.units_import(
+            content=(DATA / "kien-giang-2021-units.csv").read_bytes(), valid_from=DEMO_VALID_FROM, by=by
+        )
+        province = Unit.objects.get(kind=UnitKind.PROVINCE, gso_code="91", valid_to__isnull=True)
+        committee = Unit.objects.get(parent=province, kind=UnitKind.PEOPLES_COMMITTEE)
+        with (DATA / "kien-giang-2021-departments.csv").open(encoding="utf-8") as fh:
+            for order, row in enumerate(csv.DictReader(fh), start=10):
+                org_services.unit_create(
+                    name=row["name"],
+                    unit_type=row["unit_type"],
+                    kind=UnitKind.DEPARTMENT,
+                    level=UnitLevel.PROVINCE,
+                    parent=committee,
+                    valid_from=DEMO_VALID_FROM,
+                    sort_order=order,
+                    by=by,
+                )
+        _agency_codes(province_letter_code)
+        work_calendar_create(unit=province, by=by)
+        load_demo_catalogue(by=by)
+        from egov.plans.services import load_plan_data
+
+        load_plan_data(by=by)
+    return Unit.objects.get(kind=UnitKind.PROVINCE, gso_code="91", valid_to__isnull=True)
+
+
 @transaction.atomic
 def load_demo(*, province_letter_code: str = "H33") -> list[DemoLogin]:
-    """Load units and demo accounts once; a second call changes nothing."""
+    """Load the demo province, demo accounts and dossier history once; a second call changes nothing."""
     if demo_loaded():
         return demo_logins()
     admin = account_services.user_create(
         username="admin", full_name="Quản trị hệ thống (demo)", password=DEMO_PASSWORD, is_demo=True, by=None
     )
-    org_services.units_import(
-        content=(DATA / "kien-giang-2021-units.csv").read_bytes(), valid_from=DEMO_VALID_FROM, by=admin
-    )
-    province = Unit.objects.get(kind=UnitKind.PROVINCE, gso_code="91", valid_to__isnull=True)
-    committee = Unit.objects.get(parent=province, kind=UnitKind.PEOPLES_COMMITTEE)
-    with (DATA / "kien-giang-2021-departments.csv").open(encoding="utf-8") as fh:
-        for order, row in enumerate(csv.DictReader(fh), start=10):
-            org_services.unit_create(
-                name=row["name"],
-                unit_type=row["unit_type"],
-                kind=UnitKind.DEPARTMENT,
-                level=UnitLevel.PROVINCE,
-                parent=committee,
-                valid_from=DEMO_VALID_FROM,
-                sort_order=order,
-                by=admin,
-            )
-    _agency_codes(province_letter_code)
+    province = load_reference(province_letter_code=province_letter_code, by=admin)
     account_services.role_grant(user=admin, unit=province, role=Role.SYSTEM_ADMIN, by=admin)
-    work_calendar_create(unit=province, by=admin)
     _demo_people(admin=admin, province=province)
-    load_demo_catalogue(by=admin)
-    from egov.plans.services import load_plan_data
-
-    load_plan_data(by=admin)
     from egov.dossiers.generate import generate_history
 
     generate_history(dossiers=2000, seed=2021, by=admin)

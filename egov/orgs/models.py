@@ -111,6 +111,11 @@ class Unit(models.Model):
 
         return reverse("orgs:unit_detail", kwargs={"pk": self.pk})
 
+    def clean(self) -> None:
+        # Dossier codes start with the agency identifier and the public look-up matches them
+        # exactly (an index seek), so identifiers are stored in capitals like the national ones.
+        self.agency_code = self.agency_code.strip().upper()
+
     @property
     def is_area(self) -> bool:
         return self.kind in AREA_KINDS

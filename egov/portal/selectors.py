@@ -139,14 +139,17 @@ class TimelineEntry:
 
 def citizen_timeline(dossier: Dossier) -> list[TimelineEntry]:
     entries = []
-    for event in DossierEvent.objects.filter(dossier=dossier).order_by("at", "pk"):
-        label = CITIZEN_LABELS.get(event.kind)
-        if label is None:
-            continue
-        text = event.text if event.kind in CITIZEN_TEXT else ""
-        if event.kind == "decided" and event.data.get("outcome") == "refused":
-            label, text = _("A decision was made: refused"), event.text
-        entries.append(TimelineEntry(at=event.at, label=str(label), text=text))
+    events = (
+        DossierEvent.objects.filter(dossier=dossier, kind__in=list(CITIZEN_LABELS))
+        .order_by("at", "pk")
+        .values_list("at", "kind", "text", "data")
+    )
+    for at, kind, event_text, data in events:
+        label = CITIZEN_LABELS[kind]
+        text = event_text if kind in CITIZEN_TEXT else ""
+        if kind == "decided" and (data or {}).get("outcome") == "refused":
+            label, text = _("A decision was made: refused"), event_text
+        entries.append(TimelineEntry(at=at, label=str(label), text=text))
     return entries
 
 
@@ -170,14 +173,24 @@ def _same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
 
 
+PUBLIC_FIELDS = (
+    "code", "state", "received_at", "due_at", "postal_tracking", "lookup_secret", "applicant_phone",
+    "procedure_version__name", "receiving_unit__name",
+)  # fmt: skip
+
+
 def dossier_lookup(*, code: str, proof: str) -> Dossier | None:
     """The dossier with this code, if ``proof`` is its look-up secret or the applicant's phone
     number; ``None`` otherwise — unknown codes and wrong pairs are indistinguishable."""
-    dossier = (
-        Dossier.objects.select_related("procedure_version", "receiving_unit")
-        .filter(code__iexact=(code or "").strip()[:60])
-        .first()
+    # Codes are stored in capitals: an exact match uses the unique index (iexact would scan).
+    # Only what the public answer shows is read (this is the portal's busiest query).
+    found = list(
+        Dossier.objects.filter(code=(code or "").strip().upper()[:60])
+        .select_related("procedure_version", "receiving_unit")
+        .only(*PUBLIC_FIELDS)
+        .order_by()[:1]
     )
+    dossier = found[0] if found else None
     given = (proof or "").strip()[:40]
     secret = dossier.lookup_secret if dossier else "-" * 8
     by_secret = _same(given.upper(), secret.upper())

@@ -45,6 +45,12 @@ def test_serve_answers_healthz_and_readyz(tmp_path: Path) -> None:
         assert b'"status": "ok"' in body
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
             assert resp.headers["X-Request-ID"]
-    finally:
+        # SIGTERM to `egov serve` (what a supervisor sends) stops gunicorn too: the port closes.
         server.terminate()
-        server.wait(timeout=20)
+        assert server.wait(timeout=20) == 0
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(timeout=20)

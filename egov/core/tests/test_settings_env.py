@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from egov.core.env import ImproperEnvironment, database_config, env_bool, env_int
+from egov.core.env import ImproperEnvironment, database_config, env_bool, env_int, env_limits
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -57,3 +57,29 @@ def test_egov_command_fails_with_one_line(env: dict[str, str], variable: str, tm
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert variable in result.stderr
+
+
+def test_rate_limits_change_one_scope_and_name_the_variable_on_bad_input(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    defaults = {"lookup": (30, 10, 600), "signup": (10, 3, 3600)}
+    monkeypatch.setenv("EGOV_RATE_LIMITS", " lookup=300/20/60 ")
+    assert env_limits("EGOV_RATE_LIMITS", defaults) == {"lookup": (300, 20, 60), "signup": (10, 3, 3600)}
+    for bad, problem in [
+        ("lookups=1/1/1", "unknown scope 'lookups'"),
+        ("lookup=300/20", "expected lookup=<per IP>/<per identifier>/<seconds>"),
+        ("lookup=0/1/60", "at least 1"),
+    ]:
+        monkeypatch.setenv("EGOV_RATE_LIMITS", bad)
+        with pytest.raises(ImproperEnvironment, match="EGOV_RATE_LIMITS") as error:
+            env_limits("EGOV_RATE_LIMITS", defaults)
+        assert problem in str(error.value)
+
+
+def test_a_sqlite_url_gets_the_same_pragmas_as_the_default(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("EGOV_DATABASE_URL", f"sqlite:///{tmp_path}/bench.sqlite3")
+    config = database_config("EGOV_DATABASE_URL", tmp_path)
+    assert config["NAME"] == f"{tmp_path}/bench.sqlite3"
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]  # type: ignore[index]

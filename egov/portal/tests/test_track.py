@@ -225,3 +225,39 @@ def test_lookup_is_rate_limited(client: Client, online_dossier: Any) -> None:
     response = _lookup(client, dossier.code, dossier.lookup_secret)
     assert response.status_code == 429  # even the right answer waits now
     assert 'id="lookup-result"' not in response.content.decode()
+
+
+# ---------------------------------------------------------------- the same look-up as JSON
+
+
+def _api_lookup(client: Client, code: str, proof: str) -> Any:
+    return client.post(
+        "/api/v1/public/lookup", {"code": code, "proof": proof}, content_type="application/json"
+    )
+
+
+def test_json_lookup_answers_what_the_page_shows_without_an_account(
+    client: Client, online_dossier: Any
+) -> None:
+    dossier = online_dossier()
+    response = _api_lookup(client, f" {dossier.code.lower()} ", "+84 912 345 678")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["code"] == dossier.code and body["procedure"] == dossier.procedure_version.name
+    assert body["state"] == "registered" and body["state_label"] == str(dossier.get_state_display())
+    assert body["timeline"] and body["timeline"][0]["label"]
+    assert "Trần Thị Mai" not in response.content.decode()  # no personal data
+    wrong = _api_lookup(client, dossier.code, "0987654321")
+    unknown = _api_lookup(client, "000.99.00.T01-250101-0001", "0912345678")
+    assert wrong.status_code == unknown.status_code == 404 and wrong.json() == unknown.json()
+    assert wrong.json()["error"]["code"] == "not_found"
+    invalid = client.post("/api/v1/public/lookup", {"code": dossier.code}, content_type="application/json")
+    assert invalid.status_code == 422 and "proof" in invalid.json()["error"]["fields"]
+
+
+def test_json_lookup_shares_the_pages_rate_limit(client: Client, online_dossier: Any) -> None:
+    dossier = online_dossier()
+    statuses = [_lookup(client, dossier.code, f"09000000{i:02d}").status_code for i in range(10)]
+    assert statuses == [422] * 10
+    response = _api_lookup(client, dossier.code, dossier.lookup_secret)
+    assert response.status_code == 429 and response.json()["error"]["code"] == "rate_limited"

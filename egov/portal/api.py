@@ -1,0 +1,82 @@
+"""Public status look-up as JSON: what the portal's look-up page shows, for the national portal,
+SMS and chat bots. No account; the same proof and the same rate limits as the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from egov.core.api import error_body
+from egov.portal import selectors
+from egov.portal.ratelimit import rate_limited
+
+router = Router(tags=["public"])
+
+
+class LookupIn(Schema):
+    code: str
+    proof: str  # the receipt's look-up code or the applicant's phone number
+
+
+class TimelineOut(Schema):
+    at: dt.datetime
+    label: str
+    text: str
+
+
+class LookupOut(Schema):
+    code: str
+    procedure: str
+    state: str
+    state_label: str
+    office: str
+    received_at: dt.datetime | None
+    due_at: dt.datetime | None
+    postal_tracking: str
+    timeline: list[TimelineOut]
+
+
+@router.post(
+    "/lookup",
+    auth=None,
+    response={200: LookupOut, 404: dict, 429: dict},
+    summary="Status of a dossier by its code and the receipt's look-up code or the applicant's phone",
+)
+def lookup(request: HttpRequest, payload: LookupIn) -> Any:
+    """Unknown codes and wrong proofs answer the same 404, so codes cannot be enumerated."""
+    if rate_limited(request, "lookup", payload.code):
+        return Status(
+            429, error_body("rate_limited", _("Too many look-ups. Please wait a few minutes and try again."))
+        )
+    dossier = selectors.dossier_lookup(code=payload.code, proof=payload.proof)
+    if dossier is None:
+        return Status(
+            404,
+            error_body(
+                "not_found",
+                _(
+                    "We found no dossier with this code and this phone number or look-up code. "
+                    "Check both against your receipt and try again."
+                ),
+            ),
+        )
+    return Status(
+        200,
+        {
+            "code": dossier.code,
+            "procedure": dossier.procedure_version.name,
+            "state": dossier.state,
+            "state_label": str(dossier.get_state_display()),
+            "office": dossier.receiving_unit.name,
+            "received_at": dossier.received_at,
+            "due_at": dossier.due_at,
+            "postal_tracking": dossier.postal_tracking,
+            "timeline": [
+                {"at": e.at, "label": e.label, "text": e.text} for e in selectors.citizen_timeline(dossier)
+            ],
+        },
+    )
