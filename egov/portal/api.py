@@ -29,6 +29,8 @@ class TimelineOut(Schema):
 
 
 class LookupOut(Schema):
+    """Read from ``selectors.PublicStatus``."""
+
     code: str
     procedure: str
     state: str
@@ -52,8 +54,8 @@ def lookup(request: HttpRequest, payload: LookupIn) -> Any:
         return Status(
             429, error_body("rate_limited", _("Too many look-ups. Please wait a few minutes and try again."))
         )
-    dossier = selectors.dossier_lookup(code=payload.code, proof=payload.proof)
-    if dossier is None:
+    found = selectors.dossier_lookup(code=payload.code, proof=payload.proof)
+    if found is None:
         return Status(
             404,
             error_body(
@@ -64,19 +66,4 @@ def lookup(request: HttpRequest, payload: LookupIn) -> Any:
                 ),
             ),
         )
-    return Status(
-        200,
-        {
-            "code": dossier.code,
-            "procedure": dossier.procedure_version.name,
-            "state": dossier.state,
-            "state_label": str(dossier.get_state_display()),
-            "office": dossier.receiving_unit.name,
-            "received_at": dossier.received_at,
-            "due_at": dossier.due_at,
-            "postal_tracking": dossier.postal_tracking,
-            "timeline": [
-                {"at": e.at, "label": e.label, "text": e.text} for e in selectors.citizen_timeline(dossier)
-            ],
-        },
-    )
+    return Status(200, found)

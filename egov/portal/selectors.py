@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -138,19 +141,21 @@ class TimelineEntry:
 
 
 def citizen_timeline(dossier: Dossier) -> list[TimelineEntry]:
-    entries = []
     events = (
         DossierEvent.objects.filter(dossier=dossier, kind__in=list(CITIZEN_LABELS))
         .order_by("at", "pk")
         .values_list("at", "kind", "text", "data")
     )
-    for at, kind, event_text, data in events:
-        label = CITIZEN_LABELS[kind]
-        text = event_text if kind in CITIZEN_TEXT else ""
-        if kind == "decided" and (data or {}).get("outcome") == "refused":
-            label, text = _("A decision was made: refused"), event_text
-        entries.append(TimelineEntry(at=at, label=str(label), text=text))
-    return entries
+    return [_entry(at, kind, text, data) for at, kind, text, data in events]
+
+
+def _entry(at: dt.datetime, kind: str, event_text: str, data: dict[str, Any] | None) -> TimelineEntry:
+    """What the applicant is told about one event (its kind is one of CITIZEN_LABELS)."""
+    label = CITIZEN_LABELS[kind]
+    text = event_text if kind in CITIZEN_TEXT else ""
+    if kind == "decided" and (data or {}).get("outcome") == "refused":
+        label, text = _("A decision was made: refused"), event_text
+    return TimelineEntry(at=at, label=str(label), text=text)
 
 
 def back_office_label(kind: str) -> str:
@@ -173,30 +178,78 @@ def _same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
 
 
-PUBLIC_FIELDS = (
-    "code", "state", "received_at", "due_at", "postal_tracking", "lookup_secret", "applicant_phone",
-    "procedure_version__name", "receiving_unit__name",
-)  # fmt: skip
+@dataclass(frozen=True)
+class PublicStatus:
+    """What anyone holding a dossier's code and proof may see: no personal data."""
+
+    code: str
+    procedure: str
+    state: str
+    office: str
+    received_at: dt.datetime | None
+    due_at: dt.datetime | None
+    postal_tracking: str
+    timeline: list[TimelineEntry]
+
+    @property
+    def state_label(self) -> str:
+        return str(DossierState(self.state).label)
 
 
-def dossier_lookup(*, code: str, proof: str) -> Dossier | None:
-    """The dossier with this code, if ``proof`` is its look-up secret or the applicant's phone
-    number; ``None`` otherwise — unknown codes and wrong pairs are indistinguishable."""
-    # Codes are stored in capitals: an exact match uses the unique index (iexact would scan).
-    # Only what the public answer shows is read (this is the portal's busiest query).
-    found = list(
-        Dossier.objects.filter(code=(code or "").strip().upper()[:60])
-        .select_related("procedure_version", "receiving_unit")
-        .only(*PUBLIC_FIELDS)
-        .order_by()[:1]
+def _aware(value: Any) -> dt.datetime | None:
+    """A datetime column read through the cursor: aware on PostgreSQL, naive UTC on SQLite."""
+    if value is None or (isinstance(value, dt.datetime) and value.tzinfo is not None):
+        return value
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value.replace(tzinfo=dt.UTC) if value is not None else None
+
+
+def _public_sql() -> str:
+    from egov.orgs.models import Unit
+
+    dossier, version = Dossier._meta.db_table, ProcedureVersion._meta.db_table
+    unit, event = Unit._meta.db_table, DossierEvent._meta.db_table
+    kinds = ", ".join(["%s"] * len(CITIZEN_LABELS))
+    # Table names come from the models, values are parameters.
+    return (
+        "SELECT d.code, d.state, d.received_at, d.due_at, d.postal_tracking, d.lookup_secret, "  # noqa: S608
+        "d.applicant_phone, v.name, u.name, e.at, e.kind, e.text, e.data "
+        f"FROM {dossier} d JOIN {version} v ON v.id = d.procedure_version_id "
+        f"JOIN {unit} u ON u.id = d.receiving_unit_id "
+        f"LEFT JOIN {event} e ON e.dossier_id = d.id AND e.kind IN ({kinds}) "
+        "WHERE d.code = %s ORDER BY e.at, e.id"
     )
-    dossier = found[0] if found else None
+
+
+def dossier_lookup(*, code: str, proof: str) -> PublicStatus | None:
+    """The public status of the dossier with this code, if ``proof`` is its look-up secret or
+    the applicant's phone number; ``None`` otherwise — unknown codes and wrong pairs are
+    indistinguishable.
+
+    This is the portal's busiest read (citizens, the national portal, SMS bots), so it is one
+    hand-written query: the dossier by its unique code (stored in capitals, so an exact match
+    seeks the index), joined with its procedure, office and citizen-visible events."""
+    with connection.cursor() as cursor:
+        cursor.execute(_public_sql(), [*CITIZEN_LABELS, (code or "").strip().upper()[:60]])
+        rows = cursor.fetchall()
     given = (proof or "").strip()[:40]
-    secret = dossier.lookup_secret if dossier else "-" * 8
+    secret = rows[0][5] if rows else "-" * 8
     by_secret = _same(given.upper(), secret.upper())
-    phone = _phone_key(dossier.applicant_phone) if dossier else ""
+    phone = _phone_key(rows[0][6]) if rows else ""
     by_phone = len(phone) >= 8 and _same(_phone_key(given), phone)
-    return dossier if dossier is not None and (by_secret or by_phone) else None
+    if not rows or not (by_secret or by_phone):
+        return None
+    first = rows[0]
+    timeline = [
+        _entry(_aware(at), kind, text, json.loads(data) if isinstance(data, str) else data)  # type: ignore[arg-type]
+        for *_dossier, at, kind, text, data in rows
+        if kind is not None
+    ]
+    return PublicStatus(
+        code=first[0], state=first[1], received_at=_aware(first[2]), due_at=_aware(first[3]),
+        postal_tracking=first[4], procedure=first[7], office=first[8], timeline=timeline,
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- feedback

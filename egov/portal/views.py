@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from egov.catalog.models import Procedure
 from egov.catalog.selectors import fields_in_use
-from egov.dossiers.models import FINISHED_STATES, Dossier, FileKind
+from egov.dossiers.models import FINISHED_STATES, FileKind
 from egov.dossiers.services import DossierError, dossier_supplement_submit
 from egov.portal import selectors, services
 from egov.portal.forms import (
@@ -156,7 +156,7 @@ def dossier_result(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
 def lookup(request: HttpRequest) -> HttpResponse:
     """Find a dossier by its code and the applicant's phone number or the receipt's look-up code."""
     form = LookupForm(posted(request))
-    found: Dossier | None = None
+    found: selectors.PublicStatus | None = None
     status = 200
     if request.method == "POST":
         status = 422
@@ -178,7 +178,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "d": found,
-        "timeline": selectors.citizen_timeline(found) if found else [],
+        "timeline": found.timeline if found else [],
     }
     response = render(request, "portal/lookup.html", context, status=status)
     response["Cache-Control"] = "no-store"

@@ -3,14 +3,17 @@ online, results, public look-up — and that nobody sees someone else's dossier.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from conftest import sign_in
 from egov.dossiers import services
 from egov.dossiers.models import DossierEvent, DossierState, FileKind
+from egov.portal.selectors import CITIZEN_LABELS
 from egov.portal.tests.conftest import disguised, pdf
 
 pytestmark = pytest.mark.django_db
@@ -261,3 +264,35 @@ def test_json_lookup_shares_the_pages_rate_limit(client: Client, online_dossier:
     assert statuses == [422] * 10
     response = _api_lookup(client, dossier.code, dossier.lookup_secret)
     assert response.status_code == 429 and response.json()["error"]["code"] == "rate_limited"
+
+
+def test_lookup_shows_times_as_stored_and_a_refusal_with_its_reason_but_no_internal_steps(
+    client: Client, online_dossier: Any, commune_staff: dict[str, Any], personas: dict[str, Any]
+) -> None:
+    dossier = online_dossier()
+    services.dossier_accept(dossier=dossier, by=personas["officer_a1"])
+    services.step_forward(dossier=dossier, by=commune_staff["specialist"])
+    services.dossier_decide(
+        dossier=dossier,
+        outcome="refused",
+        reason="Thiếu giấy chứng sinh bản chính",
+        by=commune_staff["agency_leader"],
+    )
+    dossier.refresh_from_db()
+    body = _api_lookup(client, dossier.code, dossier.lookup_secret).json()
+    assert body["state"] == "resolved"
+    def ms(value: dt.datetime) -> dt.datetime:  # JSON carries milliseconds
+        return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+    assert dt.datetime.fromisoformat(body["received_at"]) == ms(dossier.received_at)
+    assert dt.datetime.fromisoformat(body["due_at"]) == ms(dossier.due_at)
+    events = list(DossierEvent.objects.filter(dossier=dossier).order_by("at", "pk"))
+    shown = [e for e in events if e.kind in CITIZEN_LABELS]
+    assert len(body["timeline"]) == len(shown) < len(events)  # internal steps stay in the back office
+    assert [dt.datetime.fromisoformat(e["at"]) for e in body["timeline"]] == [ms(e.at) for e in shown]
+    last = body["timeline"][-1]
+    assert last["label"] == "Đã có kết quả: từ chối giải quyết"
+    assert last["text"] == "Thiếu giấy chứng sinh bản chính"
+    page = _lookup(client, dossier.code, dossier.lookup_secret).content.decode()
+    assert "Thiếu giấy chứng sinh bản chính" in page and dossier.procedure_version.name in page
+    assert timezone.localtime(dossier.received_at).strftime("%d/%m/%Y %H:%M") in page
