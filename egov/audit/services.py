@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from egov.audit.models import AuditEntry, AuditHead
@@ -74,7 +74,6 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     return _normalise(data)  # type: ignore[no-any-return]
 
 
-@transaction.atomic
 def audit_record(
     *,
     event: str,
@@ -84,16 +83,14 @@ def audit_record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain. Must run in the same transaction as the change it records."""
-    head = AuditHead.objects.select_for_update().filter(id=1).first()
-    if head is None:
-        head = AuditHead.objects.create(id=1)
-        head = AuditHead.objects.select_for_update().get(id=1)
+    """Append one entry to the chain. Must run in the same transaction as the change it records.
+
+    Call it as the last write of that transaction: the chain's head row stays locked until
+    commit, so every writer in the system queues behind whoever holds it."""
     ctx = current_request_context()
     actor_obj = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    # Everything but the link is prepared before the lock is taken.
     fields: dict[str, Any] = {
-        "seq": head.last_seq + 1,
-        "at": timezone.now(),
         "actor_id": actor_obj.pk if actor_obj else None,
         "actor_repr": str(actor_obj)[:200] if actor_obj else "system",
         "ip": ctx.ip if ctx else None,
@@ -105,13 +102,41 @@ def audit_record(
         "scope_path": scope_path,
         "before": _normalise(before),
         "after": _normalise(after),
-        "prev_hash": head.last_hash,
     }
-    digest = _entry_digest(**fields)
-    entry = AuditEntry.objects.create(hash=digest, **fields)
-    # The head is a plain row, updated through the manager so the append-only guard stays on entries.
-    AuditHead.objects.filter(id=1).update(last_seq=entry.seq, last_hash=digest)
+    # No savepoint of its own: a failure here must fail the caller's transaction anyway.
+    with transaction.atomic(savepoint=False):
+        last_seq, last_hash = _head_lock()
+        fields["seq"] = last_seq + 1
+        fields["at"] = timezone.now()
+        fields["prev_hash"] = last_hash
+        digest = _entry_digest(**fields)
+        entry = AuditEntry(hash=digest, **fields)
+        entry.save(force_insert=True)
+        _head_move(seq=entry.seq, digest=digest)
     return entry
+
+
+def _head_lock() -> tuple[int, str]:
+    """Lock the chain head until commit and read it. Plain SQL: every audited write in the
+    system queues here, so the statement is kept as cheap as it can be."""
+    table = connection.ops.quote_name(AuditHead._meta.db_table)
+    # SQLite takes its single write lock when the transaction begins; it has no FOR UPDATE.
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT last_seq, last_hash FROM {table} WHERE id = 1{lock}")  # noqa: S608
+            row = cursor.fetchone()
+        if row is not None:
+            return int(row[0]), str(row[1])
+        AuditHead.objects.create(id=1)  # the very first entry; a concurrent twin fails on the key
+    raise RuntimeError("the audit chain head could not be created")
+
+
+def _head_move(*, seq: int, digest: str) -> None:
+    # The head is a plain row, updated directly so the append-only guard stays on entries.
+    table = connection.ops.quote_name(AuditHead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last_seq = %s, last_hash = %s WHERE id = 1", [seq, digest])  # noqa: S608
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -10,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from egov.catalog.data import ChannelData, PaperData, ProcedureData, StepData
-from egov.catalog.models import Procedure, ProcedureVersion, VersionStatus
+from egov.catalog.models import ChannelOption, Procedure, ProcedureVersion, ProcessStep, VersionStatus
 from egov.catalog.text import fold
 
 
@@ -52,6 +54,42 @@ def version_to_data(version: ProcedureVersion) -> ProcedureData:
             for s in version.process_steps.all()
         ],
     )
+
+
+@dataclass(frozen=True)
+class VersionRules:
+    """What processing a dossier needs from its version: the internal process (ordered by
+    level, then order) and the channels with their time limits. Treat as read-only."""
+
+    process_steps: tuple[ProcessStep, ...]
+    channels: tuple[ChannelOption, ...]
+
+    def steps_at(self, level: str) -> list[ProcessStep]:
+        return [s for s in self.process_steps if s.level == level]
+
+
+def version_rules(version: ProcedureVersion) -> VersionRules:
+    """The version's process and channels; read once per process for a non-draft version.
+
+    Only a draft is ever edited (catalog.services writes content while the status is draft,
+    and publishing never goes back), so the rules of any other version are frozen. The key
+    also holds the row's timestamps: a row that reuses a primary key (SQLite after a rollback)
+    or a publication that was rolled back and redone never meets rules read for another."""
+    if version.status == VersionStatus.DRAFT or version.pk is None:
+        return _rules_load(version.pk)
+    return _rules_frozen(version.pk, version.created_at, version.updated_at)
+
+
+def _rules_load(version_id: int | None) -> VersionRules:
+    return VersionRules(
+        process_steps=tuple(ProcessStep.objects.filter(version_id=version_id).order_by("level", "order")),
+        channels=tuple(ChannelOption.objects.filter(version_id=version_id).order_by("channel")),
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _rules_frozen(version_id: int, created_at: dt.datetime, updated_at: dt.datetime) -> VersionRules:
+    return _rules_load(version_id)
 
 
 def versions_in_force(on: dt.date | None = None) -> QuerySet[ProcedureVersion]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from egov.catalog.models import ChannelOption, ProcedureVersion, SupplementMode
+from egov.catalog.selectors import version_rules
 from egov.dossiers.models import Dossier, Pause
 from egov.workcal import Calendar, Limit, LimitUnit, due
 from egov.workcal.selectors import calendar_for_unit
@@ -21,7 +22,9 @@ def calendar_of(dossier: Dossier) -> Calendar:
 
 
 def channel_option(version: ProcedureVersion, channel: str) -> ChannelOption:
-    options = {c.channel: c for c in version.channels.all()}
+    prefetched = getattr(version, "_prefetched_objects_cache", {}).get("channels")
+    found = prefetched if prefetched is not None else version_rules(version).channels
+    options = {c.channel: c for c in found}
     option = options.get(channel) or options.get("direct") or next(iter(options.values()), None)
     if option is None:
         raise ValueError(f"procedure {version.procedure_id} has no channel")

@@ -9,32 +9,40 @@ from egov.dossiers.models import Dossier
 
 
 def _message(dossier: Dossier, kind: str) -> tuple[str, str]:
-    due = timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y") if dossier.due_at else ""
-    name = dossier.procedure_version.name
-    texts = {
-        "received": (
-            _("Dossier %(code)s received") % {"code": dossier.code},
+    code = dossier.code
+    if kind == "received":
+        due = timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y") if dossier.due_at else ""
+        return (
+            _("Dossier %(code)s received") % {"code": code},
             _(
                 "Your dossier %(code)s (%(name)s) was received. Expected result: %(due)s. Look-up code: %(secret)s."
             )
-            % {"code": dossier.code, "name": name, "due": due, "secret": dossier.lookup_secret},
-        ),
-        "supplement": (
-            _("Dossier %(code)s: papers to supplement") % {"code": dossier.code},
+            % {
+                "code": code,
+                "name": dossier.procedure_version.name,
+                "due": due,
+                "secret": dossier.lookup_secret,
+            },
+        )
+    if kind == "supplement":
+        return (
+            _("Dossier %(code)s: papers to supplement") % {"code": code},
             _("Your dossier %(code)s needs more papers. Please see the request and supplement them.")
-            % {"code": dossier.code},
-        ),
-        "extended": (
-            _("Dossier %(code)s: new date") % {"code": dossier.code},
+            % {"code": code},
+        )
+    if kind == "extended":
+        due = timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y") if dossier.due_at else ""
+        return (
+            _("Dossier %(code)s: new date") % {"code": code},
             _("We apologise: your dossier %(code)s needs more time. New date: %(due)s.")
-            % {"code": dossier.code, "due": due},
-        ),
-        "result_ready": (
-            _("Dossier %(code)s: result ready") % {"code": dossier.code},
-            _("The result of your dossier %(code)s is ready.") % {"code": dossier.code},
-        ),
-    }
-    return texts[kind]
+            % {"code": code, "due": due},
+        )
+    if kind == "result_ready":
+        return (
+            _("Dossier %(code)s: result ready") % {"code": code},
+            _("The result of your dossier %(code)s is ready.") % {"code": code},
+        )
+    raise KeyError(kind)
 
 
 def notify_applicant(dossier: Dossier, kind: str) -> None:

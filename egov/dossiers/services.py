@@ -7,13 +7,14 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.audit.models import AuditEvent
 from egov.audit.services import audit_record
-from egov.catalog.models import ProcedureVersion, VersionStatus
+from egov.catalog.models import ProcedureVersion, ProcessStep, VersionStatus
+from egov.catalog.selectors import version_rules
 from egov.core.uploads import check_upload
 from egov.dossiers import clock
 from egov.dossiers.models import (
@@ -67,24 +68,28 @@ def dossier_code_next(*, agency_code: str, day: dt.date) -> str:
     """`<agency>-<YYMMDD>-<NNNN>`: consecutive per agency and day, never reused.
 
     The counter row is locked for the rest of the transaction, so concurrent receptions
-    queue here; a reception that fails rolls its number back with it (no gaps)."""
+    queue here; a reception that fails rolls its number back with it (no gaps). One statement
+    both locks the row and takes the next number (UPDATE … RETURNING)."""
+    table = connection.ops.quote_name(DailyCounter._meta.db_table)
+    sql = f"UPDATE {table} SET last = last + 1 WHERE agency_code = %s AND day = %s RETURNING last"  # noqa: S608
+    params = [agency_code, connection.ops.adapt_datefield_value(day)]
     for _attempt in range(3):
-        counter = DailyCounter.objects.select_for_update().filter(agency_code=agency_code, day=day).first()
-        if counter is None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
             try:
                 with transaction.atomic():
                     DailyCounter.objects.create(agency_code=agency_code, day=day, last=0)
             except IntegrityError:
                 pass  # another reception created it first; lock it on the next pass
             continue
-        counter.last += 1
-        DailyCounter.objects.filter(pk=counter.pk).update(last=counter.last)
-        return f"{agency_code}-{day:%y%m%d}-{counter.last:04d}"
+        return f"{agency_code}-{day:%y%m%d}-{row[0]:04d}"
     raise DossierError(_("Could not allocate a dossier code; try again."))
 
 
-def _event(dossier: Dossier, kind: str, by: Any, text: str = "", **data: Any) -> None:
-    DossierEvent.objects.create(
+def _event_row(dossier: Dossier, kind: str, by: Any, text: str = "", **data: Any) -> DossierEvent:
+    return DossierEvent(
         dossier=dossier,
         at=timezone.now(),
         actor=by if getattr(by, "pk", None) else None,
@@ -92,6 +97,10 @@ def _event(dossier: Dossier, kind: str, by: Any, text: str = "", **data: Any) ->
         text=text,
         data=data,
     )
+
+
+def _event(dossier: Dossier, kind: str, by: Any, text: str = "", **data: Any) -> None:
+    _event_row(dossier, kind, by, text, **data).save(force_insert=True)
 
 
 def _audit(dossier: Dossier, event: str, by: Any, **after: Any) -> None:
@@ -104,19 +113,18 @@ def _audit(dossier: Dossier, event: str, by: Any, **after: Any) -> None:
     )
 
 
-def _steps_template(dossier: Dossier) -> list[Any]:
-    return list(dossier.procedure_version.process_steps.filter(level=dossier.level).order_by("order"))
+def _steps_template(dossier: Dossier) -> list[ProcessStep]:
+    return version_rules(dossier.procedure_version).steps_at(dossier.level)
 
 
 def _unit_for_step(dossier: Dossier, role: str) -> Unit:
     return dossier.receiving_unit if role == "one_stop_officer" else dossier.resolving_unit
 
 
-def _start_step(
-    dossier: Dossier, template: Any, at: dt.datetime, by: Any, unit: Unit | None = None
+def _step_row(
+    dossier: Dossier, template: Any, at: dt.datetime, seq: int, unit: Unit | None = None
 ) -> DossierStep:
-    seq = (dossier.steps.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
-    step = DossierStep.objects.create(
+    return DossierStep(
         dossier=dossier,
         seq=seq,
         order=template.order,
@@ -126,19 +134,31 @@ def _start_step(
         started_at=at,
         due_at=clock.step_due(dossier, at, template.budget_amount, template.budget_unit),
     )
+
+
+def _start_step(
+    dossier: Dossier, template: Any, at: dt.datetime, by: Any, unit: Unit | None = None
+) -> DossierStep:
+    seq = (dossier.steps.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+    step = _step_row(dossier, template, at, seq, unit)
+    step.save(force_insert=True)
     dossier.current_step = step
     _event(dossier, "step_started", by, step.name, seq=seq)
     return step
 
 
-def _finish_step(
-    step: DossierStep, at: dt.datetime, by: Any, status: str = StepStatus.DONE, note: str = ""
-) -> None:
+def _mark_finished(step: DossierStep, at: dt.datetime, by: Any, status: str, note: str) -> None:
     step.status = status
     step.finished_at = at
     step.finished_by = by if getattr(by, "pk", None) else None
     step.timeliness = _timeliness(step.due_at, at)
     step.note = note
+
+
+def _finish_step(
+    step: DossierStep, at: dt.datetime, by: Any, status: str = StepStatus.DONE, note: str = ""
+) -> None:
+    _mark_finished(step, at, by, status, note)
     step.save(update_fields=["status", "finished_at", "finished_by", "timeliness", "note"])
 
 
@@ -213,7 +233,7 @@ def _check_receivable(version: ProcedureVersion, unit: Unit, resolving_unit: Uni
             % {"level": unit.get_level_display()},
             "procedure",
         )
-    if not version.process_steps.filter(level=unit.level).exists():
+    if not version_rules(version).steps_at(unit.level):
         raise DossierError(_("The procedure has no internal process at this level."), "procedure")
     if not resolving_unit.path.startswith(_area_path(unit)) and resolving_unit.level != "province":
         raise DossierError(_("The resolving agency must belong to the same area."), "resolving_unit")
@@ -280,8 +300,20 @@ def dossier_receive(
     dossier.statutory_due_at = clock.statutory_due(dossier, [])
     dossier.due_at = dossier.statutory_due_at
     dossier.clock_started_at = _clock_start(dossier)
-    dossier.full_clean(exclude=["current_step", "procedure_version", "receiving_unit", "resolving_unit"])
-    dossier.save()
+    # Foreign keys are objects in hand (re-reading them proves nothing the database's constraints
+    # do not), and the code is unique by construction (the locked counter; the unique index backs it).
+    dossier.full_clean(
+        exclude=[
+            "code",
+            "current_step",
+            "procedure_version",
+            "receiving_unit",
+            "resolving_unit",
+            "applicant_user",
+            "created_by",
+        ]
+    )
+    dossier.save(force_insert=True)
     DossierPaper.objects.bulk_create(
         DossierPaper(
             dossier=dossier,
@@ -294,16 +326,22 @@ def dossier_receive(
     )
     for upload in files or []:
         dossier_attach_file(dossier=dossier, upload=upload, kind=FileKind.SCAN, by=by)
-    _event(dossier, "received", by, _("Channel: %(c)s") % {"c": dossier.get_channel_display()})
+    events = [_event_row(dossier, "received", by, _("Channel: %(c)s") % {"c": dossier.get_channel_display()})]
     templates = _steps_template(dossier)
-    first = _start_step(dossier, templates[0], at, by)
-    if first.role == "one_stop_officer" and len(templates) > 1:
+    # A new dossier has no steps yet: number them here and write them (and the timeline) at once.
+    steps = [_step_row(dossier, templates[0], at, seq=1)]
+    if steps[0].role == "one_stop_officer" and len(templates) > 1:
         # Receiving at the counter is the intake step itself.
-        _finish_step(first, at, by)
-        _start_step(dossier, templates[1], at, by)
+        _mark_finished(steps[0], at, by, StepStatus.DONE, "")
+        steps.append(_step_row(dossier, templates[1], at, seq=2))
+    DossierStep.objects.bulk_create(steps)
+    events += [_event_row(dossier, "step_started", by, s.name, seq=s.seq) for s in steps]
+    DossierEvent.objects.bulk_create(events)
+    dossier.current_step = steps[-1]
     dossier.save(update_fields=["current_step"])
-    _audit(dossier, AuditEvent.DOSSIER_RECEIVED, by, code=dossier.code, due_at=dossier.due_at.isoformat())
     notify_applicant(dossier, "received")
+    # Last: the audit entry takes the chain's global head lock, held until commit.
+    _audit(dossier, AuditEvent.DOSSIER_RECEIVED, by, code=dossier.code, due_at=dossier.due_at.isoformat())
     return dossier
 
 
@@ -414,8 +452,8 @@ def dossier_accept(*, dossier: Dossier, by: Any) -> Dossier:
         _start_step(dossier, templates[1], now, by)
     dossier.save(update_fields=["current_step"])
     _event(dossier, "received", by, _("Accepted from the online submission"))
-    _audit(dossier, AuditEvent.DOSSIER_RECEIVED, by, code=dossier.code, due_at=dossier.due_at.isoformat())
     notify_applicant(dossier, "received")
+    _audit(dossier, AuditEvent.DOSSIER_RECEIVED, by, code=dossier.code, due_at=dossier.due_at.isoformat())
     return dossier
 
 
@@ -513,9 +551,9 @@ def dossier_pause(
     _event(
         dossier, "supplement_requested" if kind == PauseKind.SUPPLEMENT else "paused", by, reason, items=items
     )
-    _audit(dossier, AuditEvent.DOSSIER_PAUSED, by, kind=kind)
     if kind == PauseKind.SUPPLEMENT:
         notify_applicant(dossier, "supplement")
+    _audit(dossier, AuditEvent.DOSSIER_PAUSED, by, kind=kind)
     return pause
 
 
@@ -612,8 +650,8 @@ def dossier_extend(*, dossier: Dossier, new_due_at: dt.datetime, reason: str, by
     dossier.overdue_marked_at = None
     dossier.save(update_fields=["due_at", "overdue_marked_at"])
     _event(dossier, "extended", by, reason, new_due_at=new_due_at.isoformat())
-    _audit(dossier, AuditEvent.DOSSIER_EXTENDED, by, new_due_at=new_due_at.isoformat())
     notify_applicant(dossier, "extended")
+    _audit(dossier, AuditEvent.DOSSIER_EXTENDED, by, new_due_at=new_due_at.isoformat())
     return extension
 
 
@@ -686,8 +724,8 @@ def dossier_decide(
     if result_file is not None:
         dossier_attach_file(dossier=dossier, upload=result_file, kind=FileKind.RESULT, by=by)
     _event(dossier, "decided", by, reason, outcome=outcome, timeliness=dossier.timeliness)
-    _audit(dossier, AuditEvent.DOSSIER_DECIDED, by, outcome=outcome, timeliness=dossier.timeliness)
     notify_applicant(dossier, "result_ready")
+    _audit(dossier, AuditEvent.DOSSIER_DECIDED, by, outcome=outcome, timeliness=dossier.timeliness)
     return dossier
 
 

@@ -62,7 +62,6 @@ def _enqueue_on_commit(delivery_id: int, *, run_after: dt.datetime | None = None
     transaction.on_commit(enqueue, robust=True)
 
 
-@transaction.atomic
 def notification_send(
     *,
     kind: str,
@@ -90,16 +89,16 @@ def notification_send(
         notification.related_type = related._meta.label_lower
         notification.related_id = str(related.pk)
     notification.full_clean()
-    notification.save()
 
     contacts = (
         (DeliveryChannel.EMAIL, email, email_normalise),
         (DeliveryChannel.SMS, phone, phone_normalise),
     )
+    deliveries: list[Delivery] = []
     for channel, raw, normalise in contacts:
         if not raw or not raw.strip():
             continue
-        delivery = Delivery(notification=notification, channel=channel, created_at=now)
+        delivery = Delivery(channel=channel, created_at=now)
         try:
             delivery.recipient = normalise(raw)
         except ValidationError as exc:
@@ -108,7 +107,16 @@ def notification_send(
             delivery.last_error = " ".join(str(message) for message in exc.messages)
         else:
             delivery.next_attempt_at = now
-        delivery.save()
+        deliveries.append(delivery)
+
+    # Checked above, written here: no savepoint of its own (a failed insert fails the caller's
+    # transaction anyway), and the deliveries go in one statement.
+    with transaction.atomic(savepoint=False):
+        notification.save(force_insert=True)
+        for delivery in deliveries:
+            delivery.notification = notification
+        Delivery.objects.bulk_create(deliveries)
+    for delivery in deliveries:
         if delivery.status == DeliveryStatus.PENDING:
             _enqueue_on_commit(delivery.pk)
     return notification

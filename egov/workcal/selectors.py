@@ -47,8 +47,36 @@ def work_calendar_for_unit(unit: Unit) -> WorkCalendar | None:
 
 
 def calendar_for_unit(unit: Unit) -> Calendar:
-    record = work_calendar_for_unit(unit)
-    return calendar_from_record(record) if record else _calendar(frozenset({5, 6}), DEFAULT_SESSIONS, ())
+    """The clock's calendar for a unit: what ``calendar_from_record(work_calendar_for_unit(unit))``
+    gives, read in one query (the calendars on the unit's path joined to their overrides)."""
+    ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    rows = (
+        WorkCalendar.objects.filter(unit_id__in=ids)
+        .order_by("overrides__date")
+        .values_list(
+            "unit_id",
+            "rest_weekdays",
+            "sessions",
+            "overrides__date",
+            "overrides__working",
+            "overrides__reason",
+            "overrides__legal_basis",
+        )
+    )
+    found: dict[int, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        found.setdefault(row[0], []).append(row)
+    nearest = next((found[unit_id] for unit_id in reversed(ids) if unit_id in found), None)
+    if nearest is None:
+        return _calendar(frozenset({5, 6}), DEFAULT_SESSIONS, ())
+    _unit_id, rest_weekdays, sessions = nearest[0][:3]
+    overrides = tuple(
+        Override(date=day, working=working, reason=reason, legal_basis=legal_basis)
+        for _u, _r, _s, day, working, reason, legal_basis in nearest
+        if day is not None  # the outer join's row for a calendar without overrides
+    )
+    rest = frozenset(int(d) for d in rest_weekdays.split(",") if d.strip())
+    return _calendar(rest, _parse_sessions(sessions), overrides)
 
 
 def default_work_calendar() -> WorkCalendar | None:
