@@ -1,6 +1,6 @@
 """Form II.06a at provincial scale: the whole province for a year and one commune for a month.
 
-    uv run python bench/bench_ii06a.py --dossiers 2000000                     # SQLite in var/bench-ii06a
+    uv run python bench/bench_ii06a.py --dossiers 2000000                     # SQLite in var/bench
     EGOV_DATABASE_URL=postgres://postgres@127.0.0.1:5432/egov_bench uv run python bench/bench_ii06a.py --dossiers 2000000
 
 Fills the database with `egov generate` (once; later runs reuse it: COPY on PostgreSQL,
@@ -27,7 +27,7 @@ def main() -> int:
     parser.add_argument("--dossiers", type=int, default=2_000_000)
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--data-dir", default=str(ROOT / "var" / "bench-ii06a"))
+    parser.add_argument("--data-dir", default=str(ROOT / "var" / "bench"))
     args = parser.parse_args()
     Path(args.data_dir).mkdir(parents=True, exist_ok=True)
     env = bench_env(args.data_dir)

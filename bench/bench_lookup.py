@@ -1,6 +1,6 @@
 """Public status look-up over HTTP at provincial scale, next to the server's and the driver's ceilings.
 
-    uv run python bench/bench_lookup.py --dossiers 2000000            # SQLite in var/bench-lookup
+    uv run python bench/bench_lookup.py --dossiers 2000000            # SQLite in var/bench
     EGOV_DATABASE_URL=postgres://postgres@127.0.0.1:5432/egov_bench uv run python bench/bench_lookup.py --dossiers 2000000
 
 Fills the database with `egov generate` (once; later runs reuse it), starts `egov serve`
@@ -107,7 +107,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--sample", type=int, default=5000, help="distinct dossiers looked up")
-    parser.add_argument("--data-dir", default=str(ROOT / "var" / "bench-lookup"))
+    parser.add_argument("--data-dir", default=str(ROOT / "var" / "bench"))
     args = parser.parse_args()
     Path(args.data_dir).mkdir(parents=True, exist_ok=True)
     extra = {"EGOV_RATE_LIMITS": "lookup=1000000000/1000000000/60"}

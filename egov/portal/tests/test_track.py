@@ -281,6 +281,7 @@ def test_lookup_shows_times_as_stored_and_a_refusal_with_its_reason_but_no_inter
     dossier.refresh_from_db()
     body = _api_lookup(client, dossier.code, dossier.lookup_secret).json()
     assert body["state"] == "resolved"
+
     def ms(value: dt.datetime) -> dt.datetime:  # JSON carries milliseconds
         return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
