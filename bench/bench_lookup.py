@@ -78,7 +78,8 @@ def _wrk(url: str, *, seconds: int, connections: int, threads: int, script: str 
     command.append(url)
     if arg:
         command += ["--", arg]
-    out = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603 - wrk, our arguments.stdout
+    done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603 - wrk, our arguments
+    out = done.stdout
     percentiles = {
         p: _ms(v, u) for p, v, u in re.findall(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
     }

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import caches
 from django.test import RequestFactory, override_settings
 
-from egov.portal.ratelimit import rate_limited
+from egov.portal.ratelimit import rate_limit_keys, rate_limited
 
 REDIS = {
     "default": {
@@ -37,3 +37,10 @@ def test_lookup_limit_counts_in_redis() -> None:
     # A second "process" (a fresh cache connection) sees the same count.
     caches.close_all()
     assert rate_limited(request, "lookup", code) is True
+    # The counters expire with their window, and Django's cache API reads what was counted.
+    cache = caches["default"]
+    ip_key, code_key = rate_limit_keys(request, "lookup", code)
+    assert cache.get(code_key) == 5
+    client = cache._cache.get_client(write=False)  # type: ignore[attr-defined]
+    for key in (ip_key, code_key):
+        assert 0 < client.ttl(cache.make_and_validate_key(key)) <= 605
