@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
+from django_tasks_db import DatabaseBackend
 
 from egov.notifications.channels import DeliveryRejected, channel_get
 from egov.notifications.models import Delivery, DeliveryChannel, DeliveryStatus, Notification
@@ -44,22 +45,28 @@ _ERROR_MAX = 2000
 
 
 def _enqueue_on_commit(delivery_id: int, *, run_after: dt.datetime | None = None) -> None:
-    """Queue one attempt once the current transaction commits (at once outside one).
+    """Queue one attempt of the delivery for the worker.
 
+    With the database task backend the task row is written in the caller's transaction (an
+    outbox): it commits or rolls back with the work that caused it, and costs no second commit.
+    Any other backend (the immediate one runs the task at once) is called after commit, and
     ``robust``: a queue that is down must not turn the caller's committed work into an error
     page; the sweep picks the delivery up later."""
+    from egov.notifications.tasks import deliver_task
+
+    task = deliver_task
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # e.g. the immediate backend: the periodic sweep retries instead
+        task = task.using(run_after=run_after)
 
     def enqueue() -> None:
-        from egov.notifications.tasks import deliver_task
-
-        task = deliver_task
-        if run_after is not None:
-            if not task.get_backend().supports_defer:
-                return  # e.g. the immediate backend: the periodic sweep retries instead
-            task = task.using(run_after=run_after)
         task.enqueue(delivery_id=delivery_id)
 
-    transaction.on_commit(enqueue, robust=True)
+    if isinstance(task.get_backend(), DatabaseBackend) and transaction.get_connection().in_atomic_block:
+        enqueue()
+    else:
+        transaction.on_commit(enqueue, robust=True)
 
 
 def notification_send(

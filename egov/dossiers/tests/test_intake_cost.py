@@ -19,9 +19,10 @@ from egov.workcal.selectors import calendar_for_unit, calendar_from_record, work
 from egov.workcal.services import calendar_override_set, work_calendar_create
 
 # Inside a test the reception's transaction is a savepoint: SAVEPOINT, agency code, counter,
-# calendar, dossier, papers, steps, timeline, current step, notification, deliveries, audit
-# head lock, audit entry, audit head, RELEASE. Raise it only with a reason.
-RECEPTION_QUERY_BUDGET = 15
+# calendar, dossier, papers, steps, timeline, current step, notification, deliveries, one task
+# row per delivery (e-mail and SMS: the outbox, no second transaction), audit head lock, audit
+# entry, audit head, RELEASE. Raise it only with a reason.
+RECEPTION_QUERY_BUDGET = 17
 
 
 def test_one_reception_stays_within_its_query_budget(
@@ -90,3 +91,19 @@ def test_version_rules_are_read_once_for_a_published_version_and_fresh_for_a_dra
 
 def _renamed(step: StepData, name: str) -> StepData:
     return dataclasses.replace(step, name=name)
+
+
+def test_delivery_tasks_are_written_in_the_receptions_own_transaction(receive: Any) -> None:
+    """The database task backend is an outbox: the worker's task rows commit or roll back with
+    the reception, and no callback waits for the commit."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    from egov.notifications.models import Delivery
+
+    with transaction.atomic():
+        receive()
+        assert not transaction.get_connection().run_on_commit
+        assert DBTaskResult.objects.count() == Delivery.objects.count() == 2
+        transaction.set_rollback(True)
+    assert DBTaskResult.objects.count() == Delivery.objects.count() == 0
