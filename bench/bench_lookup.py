@@ -24,6 +24,7 @@ import argparse
 import json
 import random
 import re
+import shutil
 import socket
 import sqlite3
 import statistics
@@ -110,6 +111,8 @@ def main() -> int:
     parser.add_argument("--sample", type=int, default=5000, help="distinct dossiers looked up")
     parser.add_argument("--data-dir", default=str(ROOT / "var" / "bench"))
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk (Debian package)")
     Path(args.data_dir).mkdir(parents=True, exist_ok=True)
     extra = {"EGOV_RATE_LIMITS": "lookup=1000000000/1000000000/60"}
     if _redis_up():
