@@ -246,33 +246,28 @@ def _area_path(unit: Unit) -> str:
     return "/" + "/".join(parts[:-2]) + "/" if len(parts) > 2 else unit.path
 
 
-@transaction.atomic
-def dossier_receive(
+def _check_return(return_method: str, return_address: str) -> None:
+    if return_method == "post" and not return_address.strip():
+        raise DossierError(_("Give the postal address for the result."), "return_address")
+
+
+def _new_dossier(
     *,
     unit: Unit,
     version: ProcedureVersion,
+    level: str,
+    resolving_unit: Unit,
     channel: str,
     applicant: ApplicantIn,
-    papers: list[PaperIn],
+    applicant_user: Any,
     return_method: str,
-    by: Any,
-    resolving_unit: Unit | None = None,
-    return_address: str = "",
-    fees_collected: int = 0,
-    summary: str = "",
-    received_at: dt.datetime | None = None,
-    applicant_user: Any = None,
-    files: list[Any] | None = None,
-    intake_token: str | None = None,
+    return_address: str,
+    summary: str,
+    intake_token: str | None,
+    at: dt.datetime,
+    **fields: Any,
 ) -> Dossier:
-    """Receive a complete dossier at the counter (or by post): give it its code and its legal due time."""
-    resolving_unit = resolving_unit or unit.parent or unit
-    level = _check_receivable(version, unit, resolving_unit)
-    if not papers:
-        raise DossierError(_("Tick the papers received."), "papers")
-    if return_method == "post" and not return_address.strip():
-        raise DossierError(_("Give the postal address for the result."), "return_address")
-    at = received_at or timezone.now()
+    """A new dossier (not saved yet) with its code for the day of ``at`` and a new look-up secret."""
     dossier = Dossier(
         procedure_version=version,
         level=level,
@@ -289,17 +284,16 @@ def dossier_receive(
         applicant_email=applicant.email.strip(),
         applicant_user=applicant_user,
         summary=summary.strip(),
-        fees_collected=fees_collected,
         lookup_secret=secrets.token_hex(4).upper(),
-        state=DossierState.PROCESSING,
-        received_at=at,
-        created_by=by if getattr(by, "pk", None) else None,
         intake_token=intake_token or None,
+        **fields,
     )
     dossier.code = dossier_code_next(agency_code=agency_code_for(unit), day=timezone.localtime(at).date())
-    dossier.statutory_due_at = clock.statutory_due(dossier, [])
-    dossier.due_at = dossier.statutory_due_at
-    dossier.clock_started_at = _clock_start(dossier)
+    return dossier
+
+
+def _save_new(dossier: Dossier, *, papers: list[PaperIn], files: list[Any] | None, by: Any) -> None:
+    """Validate and insert a new dossier with its papers and scanned files."""
     # Foreign keys are objects in hand (re-reading them proves nothing the database's constraints
     # do not), and the code is unique by construction (the locked counter; the unique index backs it).
     dossier.full_clean(
@@ -326,6 +320,45 @@ def dossier_receive(
     )
     for upload in files or []:
         dossier_attach_file(dossier=dossier, upload=upload, kind=FileKind.SCAN, by=by)
+
+
+@transaction.atomic
+def dossier_receive(
+    *,
+    unit: Unit,
+    version: ProcedureVersion,
+    channel: str,
+    applicant: ApplicantIn,
+    papers: list[PaperIn],
+    return_method: str,
+    by: Any,
+    resolving_unit: Unit | None = None,
+    return_address: str = "",
+    fees_collected: int = 0,
+    summary: str = "",
+    received_at: dt.datetime | None = None,
+    applicant_user: Any = None,
+    files: list[Any] | None = None,
+    intake_token: str | None = None,
+) -> Dossier:
+    """Receive a complete dossier at the counter (or by post): give it its code and its legal due time."""
+    resolving_unit = resolving_unit or unit.parent or unit
+    level = _check_receivable(version, unit, resolving_unit)
+    if not papers:
+        raise DossierError(_("Tick the papers received."), "papers")
+    _check_return(return_method, return_address)
+    at = received_at or timezone.now()
+    dossier = _new_dossier(
+        unit=unit, version=version, level=level, resolving_unit=resolving_unit, channel=channel,
+        applicant=applicant, applicant_user=applicant_user, return_method=return_method,
+        return_address=return_address, summary=summary, intake_token=intake_token, at=at,
+        state=DossierState.PROCESSING, fees_collected=fees_collected, received_at=at,
+        created_by=by if getattr(by, "pk", None) else None,
+    )  # fmt: skip
+    dossier.statutory_due_at = clock.statutory_due(dossier, [])
+    dossier.due_at = dossier.statutory_due_at
+    dossier.clock_started_at = _clock_start(dossier)
+    _save_new(dossier, papers=papers, files=files, by=by)
     events = [_event_row(dossier, "received", by, _("Channel: %(c)s") % {"c": dossier.get_channel_display()})]
     templates = _steps_template(dossier)
     # A new dossier has no steps yet: number them here and write them (and the timeline) at once.
@@ -380,53 +413,14 @@ def dossier_register_online(
         raise DossierError(_("This procedure cannot be submitted online."), "procedure")
     if not papers:
         raise DossierError(_("Attach the required papers."), "papers")
-    if return_method == "post" and not return_address.strip():
-        raise DossierError(_("Give the postal address for the result."), "return_address")
-    now = timezone.now()
-    dossier = Dossier(
-        procedure_version=version,
-        level=level,
-        receiving_unit=unit,
-        resolving_unit=resolving_unit,
-        channel="online",
-        return_method=return_method,
-        return_address=return_address.strip(),
-        applicant_kind=applicant.kind,
-        applicant_name=applicant.name.strip(),
-        applicant_id_number=applicant.id_number.strip(),
-        applicant_address=applicant.address.strip(),
-        applicant_phone=applicant.phone.strip(),
-        applicant_email=applicant.email.strip(),
-        applicant_user=applicant_user,
-        summary=summary.strip(),
-        lookup_secret=secrets.token_hex(4).upper(),
-        state=DossierState.REGISTERED,
-        intake_token=intake_token or None,
-    )
-    dossier.code = dossier_code_next(agency_code=agency_code_for(unit), day=timezone.localtime(now).date())
-    dossier.full_clean(
-        exclude=[
-            "current_step",
-            "procedure_version",
-            "receiving_unit",
-            "resolving_unit",
-            "applicant_user",
-            "created_by",
-        ]
-    )
-    dossier.save()
-    DossierPaper.objects.bulk_create(
-        DossierPaper(
-            dossier=dossier,
-            name=p.name,
-            originals=p.originals,
-            certified_copies=p.certified_copies,
-            photocopies=p.photocopies,
-        )
-        for p in papers
-    )
-    for upload in files or []:
-        dossier_attach_file(dossier=dossier, upload=upload, kind=FileKind.SCAN, by=applicant_user)
+    _check_return(return_method, return_address)
+    dossier = _new_dossier(
+        unit=unit, version=version, level=level, resolving_unit=resolving_unit, channel="online",
+        applicant=applicant, applicant_user=applicant_user, return_method=return_method,
+        return_address=return_address, summary=summary, intake_token=intake_token,
+        at=timezone.now(), state=DossierState.REGISTERED,
+    )  # fmt: skip
+    _save_new(dossier, papers=papers, files=files, by=applicant_user)
     _event(dossier, "registered", applicant_user)
     _audit(dossier, AuditEvent.DOSSIER_REGISTERED, applicant_user, code=dossier.code)
     return dossier
