@@ -41,15 +41,13 @@ END = "2026-11-02"  # the generated history ends here, so every run makes the sa
 
 
 def ensure_dossiers(n: int, *, seed: int, env: dict[str, str]) -> int:
-    """Migrate, load the reference data and generate dossiers until there are ``n`` (with
-    ``egov generate``, whose progress bar shows); returns how many there are."""
+    """Generate dossiers until there are ``n`` (``egov generate`` loads the reference data and
+    shows its progress bar); returns how many there are."""
     from django.core.management import call_command
 
-    from egov.demo.loader import load_reference
     from egov.dossiers.models import Dossier
 
     call_command("migrate", verbosity=0)
-    load_reference()
     have = Dossier.objects.count()
     if have < n:
         started = time.perf_counter()

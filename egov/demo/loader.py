@@ -32,7 +32,7 @@ def _agency_codes(province_letter_code: str) -> None:
 
     Illustrative only: province committee 000.00.00.<P>, departments 000.00.<NN>.<P>,
     district committees 000.00.<DD>.<P> (DD from 30), commune committees <NNN>.<DD>.00.<P>."""
-    p = province_letter_code
+    p = province_letter_code.strip().upper()  # stored in capitals, like Unit.clean does
     committees = Unit.objects.filter(kind=UnitKind.PEOPLES_COMMITTEE, valid_to__isnull=True).select_related(
         "parent"
     )

@@ -27,7 +27,7 @@ import contextlib
 import datetime as dt
 import json
 import random
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,9 +81,9 @@ def generated_count() -> int:
 
 def refusal() -> str:
     """Why the generator must not write to this database, or ``""`` when it may."""
-    from egov.demo.loader import demo_loaded
+    from egov.accounts.models import User
 
-    if demo_loaded():
+    if User.objects.filter(is_demo=True).exists():
         return (
             "this is the demo database (it has the demo accounts); point EGOV_DATABASE_URL at a "
             "separate database for benchmarks, or pass --force"
@@ -488,9 +488,8 @@ def _check_references(first_ids: dict[str, int]) -> None:
 def _after_load(counters: dict[tuple[str, dt.date], int]) -> None:
     """Continue each agency's daily sequence after the generated codes, move the id sequences
     past the explicit ids, and refresh the planner statistics."""
-    items: Iterable[tuple[tuple[str, dt.date], int]] = counters.items()
     DailyCounter.objects.bulk_create(
-        [DailyCounter(agency_code=agency, day=day, last=last) for (agency, day), last in items],
+        [DailyCounter(agency_code=agency, day=day, last=last) for (agency, day), last in counters.items()],
         batch_size=5000,
         update_conflicts=True,
         unique_fields=["agency_code", "day"],

@@ -4,6 +4,7 @@ feedback for the staff who may answer it, and the live transparency figures."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hmac
 import json
 import re
@@ -205,6 +206,7 @@ def _aware(value: Any) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC) if value is not None else None
 
 
+@functools.cache
 def _public_sql() -> tuple[str, str]:
     from egov.orgs.models import Unit
 
