@@ -6,7 +6,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
+from ninja.errors import HttpError
 
+from egov.accounts.permissions import is_staff_user
 from egov.core.api import error_body
 from egov.reports.ii06a import ii06a
 from egov.reports.periods import Period
@@ -17,6 +19,8 @@ router = Router(tags=["reports"])
 
 def _unit(request: HttpRequest, unit: str, unit_id: int | None) -> Any:
     """The unit by id or by agency identifier / statistics code, if the caller may report on it."""
+    if not is_staff_user(request.user):
+        raise HttpError(403, _("Statistics are for civil servants."))
     if unit_id:
         return report_unit_get(user=request.user, pk=unit_id)
     return report_unit_get(user=request.user, code=unit)

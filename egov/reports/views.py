@@ -70,6 +70,8 @@ def report_ii06a(request: HttpRequest) -> HttpResponse:
 
 def report_drill(request: HttpRequest) -> HttpResponse:
     """The dossiers behind one number (only those the user may see)."""
+    if not is_staff_user(request.user):
+        raise PermissionDenied
     choices = _unit_choices(request)
     form = ReportForm(request.GET, units=choices)
     column = request.GET.get("col", "")
