@@ -170,6 +170,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 EGOV_UPLOAD_MAX_BYTES = env_int("EGOV_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Office files are zip packages: cap what they unpack to and how many parts they hold (zip bombs).
+EGOV_UPLOAD_UNPACKED_MAX_BYTES = env_int("EGOV_UPLOAD_UNPACKED_MAX_BYTES", 100 * 1024 * 1024, minimum=1024)
+EGOV_UPLOAD_ZIP_MAX_ENTRIES = env_int("EGOV_UPLOAD_ZIP_MAX_ENTRIES", 2000, minimum=10)
 
 # Security: secure cookies whenever we are not in local debug/demo on plain HTTP.
 _HTTPS = env_bool("EGOV_HTTPS", not (DEBUG or DEMO))
