@@ -141,7 +141,21 @@ def run_periodic_jobs() -> dict[str, int]:
         "overdue_marked": overdue_sweep(),
         "deliveries_requeued": deliveries_retry_due(),
         "drafts_purged": drafts_purge_expired(),
+        "audit_anchor_published": _publish_audit_anchor(),
     }
+
+
+def _publish_audit_anchor() -> int:
+    from django.conf import settings
+
+    from egov.audit.services import audit_anchor_publish
+
+    result = audit_anchor_publish(
+        directory=settings.EGOV_AUDIT_ANCHOR_DIR,
+        email=settings.EGOV_AUDIT_ANCHOR_EMAIL,
+        min_interval=dt.timedelta(minutes=settings.EGOV_AUDIT_ANCHOR_MINUTES),
+    )
+    return 0 if result.published is None else 1
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
@@ -161,11 +175,33 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     _setup_django()
-    from egov.audit.services import audit_verify
+    from pathlib import Path
 
-    result = audit_verify()
+    from egov.audit.services import AnchorError, anchor_parse, anchors_read, audit_verify
+
+    if args.audit_command == "anchor":
+        from django.conf import settings
+
+        from egov.audit.services import audit_anchor_publish
+
+        directory = Path(args.dir) if args.dir else settings.EGOV_AUDIT_ANCHOR_DIR
+        published = audit_anchor_publish(directory=directory, email=settings.EGOV_AUDIT_ANCHOR_EMAIL)
+        if not published.previous_holds:
+            print("audit anchor: the last anchor in the file no longer holds; run `egov audit verify`")
+        print(f"audit anchor: {published.published or 'unchanged'} ({directory})")
+        return 0 if published.previous_holds else 1
+    try:
+        anchors = [anchor_parse(text) for text in args.expect]
+        for name in args.anchors:
+            anchors += anchors_read(Path(name).read_text(encoding="utf-8"))
+    except (AnchorError, OSError) as exc:
+        print(f"egov audit verify: {exc}", file=sys.stderr)
+        return 2
+    result = audit_verify(anchors=anchors)
     if result.ok:
-        print(f"audit chain OK: {result.checked} entries verified")
+        head = f"head {result.head}" if result.head else "empty chain"
+        against = f", {result.anchors_checked} anchor(s) hold" if anchors else ""
+        print(f"audit chain OK: {result.checked} entries verified{against}; {head}")
         return 0
     print(
         f"audit chain BROKEN at entry #{result.broken_seq}: {result.reason} ({result.checked} entries verified before it)"
@@ -343,7 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.set_defaults(func=cmd_worker)
 
     scheduler = sub.add_parser(
-        "scheduler", help="periodic jobs: overdue watch, notification retries, draft purge"
+        "scheduler", help="periodic jobs: overdue watch, notification retries, draft purge, audit anchor"
     )
     scheduler.add_argument("--interval", type=int, default=60, help="seconds between passes")
     scheduler.add_argument("--once", action="store_true", help="run one pass and exit (for cron)")
@@ -351,8 +387,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="audit trail tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
-    verify = audit_sub.add_parser("verify", help="check the hash chain; report the first broken link")
+    verify = audit_sub.add_parser(
+        "verify", help="check the hash chain and known anchors; print the head (SEQ:HASH)"
+    )
+    verify.add_argument(
+        "--expect", action="append", default=[], metavar="SEQ:HASH", help="an anchor the chain must hold"
+    )
+    verify.add_argument(
+        "--anchors",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a file of anchors, one SEQ:HASH a line",
+    )
     verify.set_defaults(func=cmd_audit)
+    anchor = audit_sub.add_parser(
+        "anchor", help="append the chain head to the anchor file now (and e-mail it)"
+    )
+    anchor.add_argument("--dir", help="anchor directory (default EGOV_AUDIT_ANCHOR_DIR)")
+    anchor.set_defaults(func=cmd_audit)
 
     catalog = sub.add_parser("catalog", help="procedure catalogue import/export (.xlsx or .zip of CSV)")
     catalog_sub = catalog.add_subparsers(dest="catalog_command", required=True)

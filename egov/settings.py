@@ -265,3 +265,9 @@ EGOV_PORTAL_RATE_LIMITS = env_limits(
     },
 )
 EGOV_PORTAL_DRAFT_DAYS = env_int("EGOV_PORTAL_DRAFT_DAYS", 30, minimum=1)
+
+# Audit anchors (docs/operations.md): the scheduler appends the chain head to a file here and
+# e-mails it; operators copy the file off this machine so a rewrite of the chain is detectable.
+EGOV_AUDIT_ANCHOR_DIR = env_path("EGOV_AUDIT_ANCHOR_DIR", str(DATA_DIR / "audit-anchors"))
+EGOV_AUDIT_ANCHOR_EMAIL = env_str("EGOV_AUDIT_ANCHOR_EMAIL", "")
+EGOV_AUDIT_ANCHOR_MINUTES = env_int("EGOV_AUDIT_ANCHOR_MINUTES", 60, minimum=1)

@@ -223,6 +223,8 @@ def attachment_response(fileobj: Any, *, content_type: str, name: str, stored_na
     clean = safe_filename(name, extension=extension)
     fallback = ascii_filename(clean)
     response = FileResponse(fileobj, content_type=content_type, as_attachment=True, filename=fallback)
-    response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(clean, safe='')}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(clean, safe='')}"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -58,7 +58,9 @@ def _upload(name: str, data: bytes) -> SimpleUploadedFile:
 
 
 def test_a_pdf_html_polyglot_is_refused() -> None:
-    polyglot = PDF.replace(b"1 0 obj", b"<html><body><script>alert(document.cookie)</script></body></html>\n1 0 obj")
+    polyglot = PDF.replace(
+        b"1 0 obj", b"<html><body><script>alert(document.cookie)</script></body></html>\n1 0 obj"
+    )
     assert check_upload(_upload("scan.pdf", PDF)).content_type == "application/pdf"
     with pytest.raises(ValidationError, match="web page"):
         check_upload(_upload("scan.pdf", polyglot))
@@ -144,6 +146,6 @@ def test_a_stored_file_is_served_as_an_attachment_under_a_safe_name(
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"] == (
-        "attachment; filename=\"Giay khai sinh.html.pdf\"; "
+        'attachment; filename="Giay khai sinh.html.pdf"; '
         "filename*=UTF-8''Gi%E1%BA%A5y%20khai%20sinh.html.pdf"
     )
