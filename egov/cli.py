@@ -1,4 +1,4 @@
-"""The `egov` command: demo, serve, worker, audit, workcal, and every Django management command."""
+"""The `egov` command: demo, serve, worker, audit, backup, restore, workcal, and every Django management command."""
 
 from __future__ import annotations
 
@@ -209,6 +209,45 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    _setup_django()
+    from pathlib import Path
+
+    from egov.audit.backup import BackupError, backup_create
+
+    try:
+        result = backup_create(out=Path(args.out))
+    except BackupError as exc:
+        print(f"egov backup: {exc}", file=sys.stderr)
+        return 1
+    head = f"audit head {result.head}" if result.head else "empty audit chain"
+    print(f"backup written to {result.path}: database, {result.files} uploaded file(s), {head}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    _setup_django()
+    from pathlib import Path
+
+    from egov.audit.backup import BackupError, backup_restore
+
+    try:
+        result = backup_restore(archive=Path(args.archive), force=args.force)
+    except BackupError as exc:
+        print(f"egov restore: {exc}", file=sys.stderr)
+        return 1
+    print(f"restored the database and {result.files} uploaded file(s); every SHA-256 matches")
+    if not result.verify.ok:
+        print(
+            f"audit chain BROKEN at entry #{result.verify.broken_seq}: {result.verify.reason}",
+            file=sys.stderr,
+        )
+        return 1
+    anchor = f"holds the archived anchor {result.head}" if result.head else "is empty, as archived"
+    print(f"audit chain OK: {result.verify.checked} entries verified; it {anchor}")
+    return 0
+
+
 def cmd_catalog(args: argparse.Namespace) -> int:
     _setup_django()
     from pathlib import Path
@@ -407,6 +446,16 @@ def build_parser() -> argparse.ArgumentParser:
     anchor.add_argument("--dir", help="anchor directory (default EGOV_AUDIT_ANCHOR_DIR)")
     anchor.set_defaults(func=cmd_audit)
 
+    backup = sub.add_parser("backup", help="one archive: database, uploaded files, audit head anchor")
+    backup.add_argument("--out", required=True, help="directory (a dated name is chosen) or archive path")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore an `egov backup` archive into an empty database")
+    restore.add_argument("archive")
+    restore.add_argument(
+        "--force", action="store_true", help="replace a non-empty database and differing uploaded files"
+    )
+    restore.set_defaults(func=cmd_restore)
+
     catalog = sub.add_parser("catalog", help="procedure catalogue import/export (.xlsx or .zip of CSV)")
     catalog_sub = catalog.add_subparsers(dest="catalog_command", required=True)
     export = catalog_sub.add_parser("export", help="write the published catalogue to FILE (.xlsx or .zip)")
@@ -460,7 +509,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list and args_list[0] == "workcal":
         _setup_django()
         return cmd_workcal(args_list[1:])
-    known = {"demo", "serve", "worker", "scheduler", "audit", "catalog", "report", "generate", "-h", "--help"}
+    known = {
+        *("demo", "serve", "worker", "scheduler", "audit", "backup", "restore"),
+        *("catalog", "report", "generate", "-h", "--help"),
+    }
     if args_list and args_list[0] not in known:
         # Everything else is a Django management command (migrate, createsuperuser, shell, ...).
         _setup_django()

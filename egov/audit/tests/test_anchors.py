@@ -27,7 +27,21 @@ from egov.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = ["seq", "at", "actor_id", "actor_repr", "ip", "request_id", "event", "target_type", "target_id", "target_repr", "scope_path", "before", "after"]
+FIELDS = [
+    "seq",
+    "at",
+    "actor_id",
+    "actor_repr",
+    "ip",
+    "request_id",
+    "event",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "scope_path",
+    "before",
+    "after",
+]
 
 
 def _entries(count: int = 4) -> Anchor:
