@@ -438,7 +438,10 @@ def dossier_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
     record = get_object_or_404(dossier.files, pk=file_pk)
     # Always a download: a stored file is never rendered as a page of this site.
     return attachment_response(
-        record.file.open("rb"), content_type=record.content_type, name=record.name, stored_name=record.file.name
+        record.file.open("rb"),
+        content_type=record.content_type,
+        name=record.name,
+        stored_name=record.file.name,
     )
 
 

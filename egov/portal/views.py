@@ -147,7 +147,10 @@ def dossier_result(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     dossier = selectors.citizen_dossier_get(user=user, pk=pk)
     record = selectors.result_file_get(dossier=dossier, pk=file_pk)
     return attachment_response(
-        record.file.open("rb"), content_type=record.content_type, name=record.name, stored_name=record.file.name
+        record.file.open("rb"),
+        content_type=record.content_type,
+        name=record.name,
+        stored_name=record.file.name,
     )
 
 
