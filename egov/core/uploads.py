@@ -54,6 +54,7 @@ OOXML_MAIN_PART = {
     DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
     XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
 }
+OOXML_DEFAULT_PART = {DOCX: "/word/document.xml", XLSX: "/xl/workbook.xml"}
 # Markup that makes a browser render bytes as a page; none of it belongs in a scan or a PDF.
 # Long tags are looked for in the whole file; short ones only where sniffers look (the first
 # KiB), since a 4-5 byte pattern turns up by chance in megabytes of compressed image data.
@@ -121,15 +122,19 @@ def _ooxml_kind(upload: IO[bytes]) -> str:
             raise _refuse_type() from None
     # A regular expression rather than an XML parser: no entity expansion to worry about, and
     # all we need is which main part the package declares and that the part is really there.
-    for element in re.findall(r"<Override\b[^>]*>", manifest):
-        part = re.search(r'PartName\s*=\s*"([^"]+)"', element)
-        declared = re.search(r'ContentType\s*=\s*"([^"]+)"', element)
-        if not part or not declared:
-            continue
+    for element in re.findall(r"<(?:\w+:)?(?:Override|Default)\b[^>]*>", manifest):
+        declared = _attribute(element, "ContentType")
+        # An Override names its part; a Default (by extension) leaves the conventional one.
+        part = _attribute(element, "PartName")
         for kind, main in OOXML_MAIN_PART.items():
-            if declared.group(1).strip() == main and part.group(1).lstrip("/") in names:
+            if declared == main and (part or OOXML_DEFAULT_PART[kind]).lstrip("/") in names:
                 return kind
     raise _refuse_type()
+
+
+def _attribute(element: str, name: str) -> str:
+    found = re.search(rf"\b{name}\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", element)
+    return (found.group(1) or found.group(2) or "").strip() if found else ""
 
 
 def _extension_of(name: str) -> str:

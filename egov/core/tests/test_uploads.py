@@ -149,3 +149,12 @@ def test_a_stored_file_is_served_as_an_attachment_under_a_safe_name(
         'attachment; filename="Giay khai sinh.html.pdf"; '
         "filename*=UTF-8''Gi%E1%BA%A5y%20khai%20sinh.html.pdf"
     )
+
+
+def test_a_docx_declaring_its_main_part_by_default_extension_is_accepted() -> None:
+    by_default = (
+        "<Types><Default Extension='xml' ContentType='application/vnd.openxmlformats-officedocument."
+        "wordprocessingml.document.main+xml'/></Types>"
+    )
+    package = _zip({"[Content_Types].xml": by_default.encode(), "word/document.xml": b"<w:document/>"})
+    assert check_upload(_upload("don.docx", package)).content_type == DOCX
