@@ -146,15 +146,22 @@ def run_periodic_jobs() -> dict[str, int]:
 
 
 def _publish_audit_anchor() -> int:
+    import logging
+
     from django.conf import settings
 
     from egov.audit.services import audit_anchor_publish
 
-    result = audit_anchor_publish(
-        directory=settings.EGOV_AUDIT_ANCHOR_DIR,
-        email=settings.EGOV_AUDIT_ANCHOR_EMAIL,
-        min_interval=dt.timedelta(minutes=settings.EGOV_AUDIT_ANCHOR_MINUTES),
-    )
+    try:
+        result = audit_anchor_publish(
+            directory=settings.EGOV_AUDIT_ANCHOR_DIR,
+            email=settings.EGOV_AUDIT_ANCHOR_EMAIL,
+            min_interval=dt.timedelta(minutes=settings.EGOV_AUDIT_ANCHOR_MINUTES),
+        )
+    except OSError:
+        # An unwritable anchor directory must not stop the overdue watch and the retries.
+        logging.getLogger("egov.scheduler").exception("audit anchor not published")
+        return 0
     return 0 if result.published is None else 1
 
 

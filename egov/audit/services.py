@@ -284,9 +284,14 @@ def audit_anchor_publish(
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
             words = line.split("#", 1)[0].split()
-            if words:
+            if not words:
+                continue
+            try:
                 last = anchor_parse(words[0])
-                last_at = _parse_time(words[1]) if len(words) > 1 else None
+            except AnchorError:
+                logger.error("audit anchor file %s has a line that is not an anchor: %r", path, line[:100])
+                continue
+            last_at = _parse_time(words[1]) if len(words) > 1 else None
     previous_holds = True
     if last is not None:
         entry_hash = AuditEntry.objects.filter(seq=last.seq).values_list("hash", flat=True).first()

@@ -167,3 +167,11 @@ def test_truncate_is_refused_on_postgresql() -> None:
     ):
         cursor.execute("TRUNCATE audit_auditentry")
     assert AuditEntry.objects.count() == 2
+
+
+def test_the_scheduler_pass_publishes_the_head(tmp_path: Path, settings: Any) -> None:
+    settings.EGOV_AUDIT_ANCHOR_DIR = tmp_path
+    head = _entries(2)
+    (tmp_path / "anchors.txt").write_text("not an anchor\n", encoding="utf-8")
+    assert egov_main(["scheduler", "--once"]) == 0
+    assert anchors_read((tmp_path / "anchors.txt").read_text(encoding="utf-8").split("\n", 1)[1]) == [head]
