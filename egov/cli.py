@@ -454,7 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
     anchor.set_defaults(func=cmd_audit)
 
     backup = sub.add_parser("backup", help="one archive: database, uploaded files, audit head anchor")
-    backup.add_argument("--out", required=True, help="directory (a dated name is chosen) or archive path")
+    backup.add_argument("--out", required=True, help="directory (a dated name is chosen) or FILE.tar")
     backup.set_defaults(func=cmd_backup)
     restore = sub.add_parser("restore", help="restore an `egov backup` archive into an empty database")
     restore.add_argument("archive")

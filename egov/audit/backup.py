@@ -25,6 +25,7 @@ import tarfile
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
@@ -125,10 +126,12 @@ def _media_files(root: Path) -> Iterator[tuple[Path, str]]:
 
 
 def backup_create(*, out: Path) -> BackupResult:
-    """Write one archive; ``out`` is a directory (a dated name is chosen) or the archive's path."""
+    """Write one archive; ``out`` is the archive's path (``*.tar``) or a directory, where a dated
+    name is chosen."""
     now = timezone.now()
-    if out.is_dir():
-        out = out / f"egov-backup-{now.strftime('%Y%m%dT%H%M%SZ')}.tar"
+    if out.is_dir() or out.suffix.lower() != ".tar":
+        out.mkdir(parents=True, exist_ok=True)
+        out = out / f"egov-backup-{now.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}.tar"
     out.parent.mkdir(parents=True, exist_ok=True)
     head = audit_head()
     files: dict[str, str] = {}
