@@ -117,15 +117,20 @@ def login_as(client: Client, personas: dict[str, User | None]) -> Callable[[str]
 
 @pytest.fixture
 def audit_flushable(transactional_db: None) -> Any:
-    """Transactional tests end with a flush, which the append-only triggers refuse on SQLite:
-    empty the audit table with the triggers briefly lifted, then put them back."""
+    """Transactional tests end with a flush, which the append-only triggers refuse: empty the
+    audit table with the triggers briefly lifted, then put them back. (PostgreSQL's flush is a
+    TRUNCATE, which the audit table allows only when it is already empty.)"""
     yield
     from importlib import import_module
 
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        return  # PostgreSQL's flush uses TRUNCATE, which row triggers do not see
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_append_only")
+            cursor.execute("DELETE FROM audit_auditentry")
+            cursor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER audit_entry_append_only")
+        return
     triggers = import_module("egov.audit.migrations.0002_append_only_triggers")
     with connection.cursor() as cursor:
         for sql in triggers.SQLITE_REVERSE:

@@ -170,6 +170,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 EGOV_UPLOAD_MAX_BYTES = env_int("EGOV_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Office files are zip packages: cap what they unpack to and how many parts they hold (zip bombs).
+EGOV_UPLOAD_UNPACKED_MAX_BYTES = env_int("EGOV_UPLOAD_UNPACKED_MAX_BYTES", 100 * 1024 * 1024, minimum=1024)
+EGOV_UPLOAD_ZIP_MAX_ENTRIES = env_int("EGOV_UPLOAD_ZIP_MAX_ENTRIES", 2000, minimum=10)
 
 # Security: secure cookies whenever we are not in local debug/demo on plain HTTP.
 _HTTPS = env_bool("EGOV_HTTPS", not (DEBUG or DEMO))
@@ -262,3 +265,9 @@ EGOV_PORTAL_RATE_LIMITS = env_limits(
     },
 )
 EGOV_PORTAL_DRAFT_DAYS = env_int("EGOV_PORTAL_DRAFT_DAYS", 30, minimum=1)
+
+# Audit anchors (docs/operations.md): the scheduler appends the chain head to a file here and
+# e-mails it; operators copy the file off this machine so a rewrite of the chain is detectable.
+EGOV_AUDIT_ANCHOR_DIR = env_path("EGOV_AUDIT_ANCHOR_DIR", str(DATA_DIR / "audit-anchors"))
+EGOV_AUDIT_ANCHOR_EMAIL = env_str("EGOV_AUDIT_ANCHOR_EMAIL", "")
+EGOV_AUDIT_ANCHOR_MINUTES = env_int("EGOV_AUDIT_ANCHOR_MINUTES", 60, minimum=1)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import logging
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -16,6 +21,7 @@ from egov.audit.models import AuditEntry, AuditHead
 from egov.core.context import current_request_context
 
 GENESIS_HASH = "0" * 64
+logger = logging.getLogger("egov.audit")
 
 
 def _normalise(value: Any) -> Any:
@@ -140,15 +146,69 @@ def _head_move(*, seq: int, digest: str) -> None:
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """A known point of the chain (``SEQ:HASH``) kept outside the database.
+
+    The chain alone proves only that it is self-consistent: whoever can write the table can
+    recompute every hash. An anchor copied off the machine earlier pins what entry ``seq`` was."""
+
+    seq: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.hash}"
+
+
+class AnchorError(ValueError):
+    """A text that is not ``SEQ:HASH``."""
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def anchor_parse(text: str) -> Anchor:
+    """Read ``SEQ:HASH`` (as printed by ``egov audit verify`` and written to anchor files)."""
+    seq_text, sep, digest = text.strip().partition(":")
+    digest = digest.strip().lower()
+    if not sep or not seq_text.strip().isdigit() or len(digest) != 64 or not set(digest) <= _HEX:
+        raise AnchorError(f"not an anchor SEQ:HASH: {text.strip()[:80]!r}")
+    return Anchor(int(seq_text), digest)
+
+
+def anchors_read(text: str) -> list[Anchor]:
+    """Anchors from an anchor file: the first word of each line; blank lines and ``#`` comments skipped."""
+    anchors = []
+    for line in text.splitlines():
+        words = line.split("#", 1)[0].split()
+        if words:
+            anchors.append(anchor_parse(words[0]))
+    return anchors
+
+
+@dataclass(frozen=True)
 class VerifyResult:
     ok: bool
     checked: int
     broken_seq: int | None = None
     reason: str = ""
+    head: Anchor | None = None
+    anchors_checked: int = 0
 
 
-def audit_verify(*, chunk_size: int = 5000) -> VerifyResult:
-    """Walk the chain in order and report the first entry whose link or content does not hold."""
+def audit_head() -> Anchor | None:
+    """The chain's head as the head row records it; None for an empty chain."""
+    head = AuditHead.objects.filter(id=1).first()
+    if head is None or head.last_seq == 0:
+        return None
+    return Anchor(head.last_seq, head.last_hash)
+
+
+def audit_verify(*, chunk_size: int = 5000, anchors: Sequence[Anchor] = ()) -> VerifyResult:
+    """Walk the chain in order and report the first entry whose link or content does not hold,
+    then check that the chain still holds every anchor (an entry at its seq with its hash)."""
+    expected = {anchor.seq: anchor.hash for anchor in anchors}
+    if len(expected) != len({(a.seq, a.hash) for a in anchors}):
+        return VerifyResult(False, 0, min(expected), "two anchors give different hashes for one entry")
     expected_seq = 1
     prev_hash = GENESIS_HASH
     checked = 0
@@ -176,6 +236,11 @@ def audit_verify(*, chunk_size: int = 5000) -> VerifyResult:
         )
         if recomputed != row["hash"]:
             return VerifyResult(False, checked, row["seq"], "content was altered after it was written")
+        anchored = expected.get(row["seq"])
+        if anchored is not None and anchored != row["hash"]:
+            return VerifyResult(
+                False, checked, row["seq"], "the entry differs from the anchor kept outside the database"
+            )
         prev_hash = row["hash"]
         expected_seq += 1
         checked += 1
@@ -183,4 +248,85 @@ def audit_verify(*, chunk_size: int = 5000) -> VerifyResult:
     last_seq = head.last_seq if head else 0
     if last_seq != checked or (head is not None and head.last_hash != prev_hash):
         return VerifyResult(False, checked, checked + 1, "entries at the end of the chain were removed")
-    return VerifyResult(True, checked)
+    beyond = [seq for seq in expected if seq > checked]
+    if beyond:
+        return VerifyResult(
+            False, checked, min(beyond), f"the chain ends at #{checked}, before anchored entry #{min(beyond)}"
+        )
+    return VerifyResult(
+        True, checked, head=Anchor(checked, prev_hash) if checked else None, anchors_checked=len(expected)
+    )
+
+
+# ---------------------------------------------------------------- publishing anchors
+
+ANCHOR_FILE = "anchors.txt"
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    published: Anchor | None
+    previous_holds: bool = True
+
+
+def audit_anchor_publish(
+    *, directory: Path, email: str = "", min_interval: dt.timedelta = dt.timedelta(0)
+) -> PublishResult:
+    """Append the chain's head to ``directory/anchors.txt`` (and e-mail it) when it moved.
+
+    Before publishing, the last anchor already in the file is checked against the table (one
+    indexed read, not a full walk): a rewrite since then is logged as an error at once rather
+    than at the next ``egov audit verify``; the new head is still published, as evidence."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / ANCHOR_FILE
+    last: Anchor | None = None
+    last_at: dt.datetime | None = None
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            words = line.split("#", 1)[0].split()
+            if not words:
+                continue
+            try:
+                last = anchor_parse(words[0])
+            except AnchorError:
+                logger.error("audit anchor file %s has a line that is not an anchor: %r", path, line[:100])
+                continue
+            last_at = _parse_time(words[1]) if len(words) > 1 else None
+    previous_holds = True
+    if last is not None:
+        entry_hash = AuditEntry.objects.filter(seq=last.seq).values_list("hash", flat=True).first()
+        previous_holds = entry_hash == last.hash
+        if not previous_holds:
+            logger.error("audit anchor %s no longer holds: the chain was rewritten or wiped", last)
+    head = audit_head()
+    now = timezone.now()
+    if head is None or head == last:
+        return PublishResult(None, previous_holds)
+    if previous_holds and last_at is not None and now - last_at < min_interval:
+        return PublishResult(None, previous_holds)
+    with path.open("a", encoding="utf-8") as anchors:
+        anchors.write(f"{head} {now.astimezone(UTC).isoformat(timespec='seconds')}\n")
+        anchors.flush()
+        os.fsync(anchors.fileno())
+    if email:
+        from egov.notifications.services import notification_send
+
+        with transaction.atomic():
+            notification_send(
+                kind="audit.anchor",
+                subject=f"egov audit anchor {head.seq}",
+                body=(
+                    f"Audit chain head at {now.astimezone(UTC).isoformat(timespec='seconds')}:\n\n{head}\n\n"
+                    "Keep this line. `egov audit verify --expect " + str(head) + "` fails if the chain "
+                    "no longer holds this entry."
+                ),
+                email=email,
+            )
+    return PublishResult(head, previous_holds)
+
+
+def _parse_time(text: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None

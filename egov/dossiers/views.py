@@ -431,25 +431,32 @@ def _accept(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> Non
 
 def dossier_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
     """Open a stored file of the dossier (a scan the citizen uploaded, a supplement, a result)."""
-    from django.http import FileResponse
+    from egov.core.uploads import attachment_response
 
     _staff_only(request)
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
     record = get_object_or_404(dossier.files, pk=file_pk)
-    return FileResponse(record.file.open("rb"), content_type=record.content_type, filename=record.name)
+    # Always a download: a stored file is never rendered as a page of this site.
+    return attachment_response(
+        record.file.open("rb"),
+        content_type=record.content_type,
+        name=record.name,
+        stored_name=record.file.name,
+    )
 
 
 def dossier_form_pdf(request: HttpRequest, pk: int, form_no: str) -> HttpResponse:
     """Download an official form of the dossier as PDF (rendered and stored on first request)."""
-    from django.http import FileResponse
-
+    from egov.core.uploads import attachment_response
     from egov.dossiers.pdf import form_pdf, forms_available
 
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
     if form_no not in forms_available(dossier):
         raise Http404
     record = form_pdf(dossier=dossier, form_no=form_no, by=request.user)
-    return FileResponse(record.file.open("rb"), content_type="application/pdf", filename=record.name)
+    return attachment_response(
+        record.file.open("rb"), content_type="application/pdf", name=record.name, stored_name=record.file.name
+    )
 
 
 def dossier_register(request: HttpRequest) -> HttpResponse:

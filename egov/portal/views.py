@@ -141,11 +141,16 @@ def dossier_rate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def dossier_result(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    from egov.core.uploads import attachment_response
+
     user = _citizen(request)
     dossier = selectors.citizen_dossier_get(user=user, pk=pk)
     record = selectors.result_file_get(dossier=dossier, pk=file_pk)
-    return FileResponse(
-        record.file.open("rb"), content_type=record.content_type, as_attachment=True, filename=record.name
+    return attachment_response(
+        record.file.open("rb"),
+        content_type=record.content_type,
+        name=record.name,
+        stored_name=record.file.name,
     )
 
 
