@@ -138,8 +138,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Lockout counts per client IP as the audit trail and the rate limits see it.
+# Lockout counts per client IP as the audit trail and the rate limits see it, and per account
+# however its name was typed (0912 345 678 and +84912345678 are one citizen).
 AXES_CLIENT_IP_CALLABLE = "egov.core.middleware.client_ip"
+AXES_USERNAME_CALLABLE = "egov.portal.identity.identifiers.axes_username"
 
 # Internationalisation: Vietnamese first, English available.
 LANGUAGE_CODE = "vi"
