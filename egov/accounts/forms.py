@@ -23,6 +23,24 @@ class TokenForm(StyledFormMixin, forms.Form):
     )
 
 
+class EnrolmentCodeForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Enrolment code from your unit administrator"),
+        max_length=40,
+        help_text=_(
+            "12 letters and digits, e.g. ABCD-EFGH-JKLM. Your administrator gives it to you in person."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
 class StaffCreateForm(StyledFormMixin, forms.Form):
     username = forms.RegexField(
         label=_("Username"),
