@@ -138,7 +138,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 
 def _enrolment_code_step(request: HttpRequest, user: User) -> HttpResponse:
-    credentials = {settings.AXES_USERNAME_FORM_FIELD: user.username}
+    credentials = {getattr(settings, "AXES_USERNAME_FORM_FIELD", "username"): user.username}
     form = EnrolmentCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if AxesProxyHandler.is_locked(request, credentials):

@@ -106,7 +106,7 @@ def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | Non
     """AXES_USERNAME_CALLABLE: lock out the account, however its name was typed."""
     from django.conf import settings
 
-    field = settings.AXES_USERNAME_FORM_FIELD
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
     if credentials:
         raw = credentials.get(field) or ""
     elif request is not None:

@@ -66,6 +66,12 @@ def test_sign_up_limit_counts_the_number_not_how_it_was_typed(client: Client) ->
     assert Notification.objects.filter(kind="portal.signup_code").count() == per_identifier
 
 
+def test_asking_for_a_new_code_shares_the_limit_whatever_the_spelling(client: Client) -> None:
+    assert [_signup(client, typed).status_code for typed in SPELLINGS[:3]] == [302] * 3
+    client.post("/cong-dan/dang-ky/gui-lai-ma/", {"identifier": SPELLINGS[3]})
+    assert Notification.objects.filter(kind="portal.signup_code").count() == 3
+
+
 def test_reset_limit_counts_the_number_not_how_it_was_typed(client: Client) -> None:
     statuses = [
         client.post("/cong-dan/quen-mat-khau/", {"identifier": typed}).status_code for typed in SPELLINGS[:5]
