@@ -27,9 +27,7 @@ class EnrolmentCodeForm(StyledFormMixin, forms.Form):
     code = forms.CharField(
         label=_("Enrolment code from your unit administrator"),
         max_length=40,
-        help_text=_(
-            "12 letters and digits, e.g. ABCD-EFGH-JKLM. Your administrator gives it to you in person."
-        ),
+        help_text=_("12 letters and digits, e.g. ABCD-EFGH-JKLM."),
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "off",
