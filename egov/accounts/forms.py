@@ -59,7 +59,10 @@ class StaffCreateForm(StyledFormMixin, forms.Form):
         label=_("Initial password"),
         widget=forms.PasswordInput(render_value=True),
         strip=False,
-        help_text=_("At least 10 characters; the person sets up two-factor sign-in at first login."),
+        help_text=_(
+            "At least 10 characters. For two-factor sign-in the person also needs an enrolment code: "
+            "issue it on their page."
+        ),
     )
 
     def __init__(self, *args: Any, roles: list[str], **kwargs: Any) -> None:
