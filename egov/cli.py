@@ -111,6 +111,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(
             "\nDEMO SWITCH ON: demo accounts skip the TOTP second factor (EGOV_DEMO_RELAX_2FA=0 to require it)."
         )
+    else:
+        print(
+            "\nStaff sign in with TOTP. An account enrols its authenticator app with a one-time code:"
+            " `egov otp_enrolment_code USERNAME` (same EGOV_DATA_DIR), or the staff page of a signed-in administrator."
+        )
     print("Stop with Ctrl-C.\n", flush=True)
     if args.no_serve:
         return 0

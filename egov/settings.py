@@ -36,7 +36,11 @@ elif len(SECRET_KEY) < 32:
 
 ALLOWED_HOSTS = env_list("EGOV_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("EGOV_CSRF_TRUSTED_ORIGINS", [])
-EGOV_TRUST_X_FORWARDED_FOR = env_bool("EGOV_TRUST_X_FORWARDED_FOR", False)
+# How many reverse proxies of ours append to X-Forwarded-For before a request reaches us (0: none,
+# REMOTE_ADDR is the client). The older switch EGOV_TRUST_X_FORWARDED_FOR=1 means one proxy.
+EGOV_TRUSTED_PROXY_HOPS = env_int(
+    "EGOV_TRUSTED_PROXY_HOPS", 1 if env_bool("EGOV_TRUST_X_FORWARDED_FOR", False) else 0
+)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -134,6 +138,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Lockout counts per client IP as the audit trail and the rate limits see it, and per account
+# however its name was typed (0912 345 678 and +84912345678 are one citizen).
+AXES_CLIENT_IP_CALLABLE = "egov.core.middleware.client_ip"
+AXES_USERNAME_CALLABLE = "egov.portal.identity.identifiers.axes_username"
 
 # Internationalisation: Vietnamese first, English available.
 LANGUAGE_CODE = "vi"

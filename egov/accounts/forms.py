@@ -23,6 +23,22 @@ class TokenForm(StyledFormMixin, forms.Form):
     )
 
 
+class EnrolmentCodeForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Enrolment code from your unit administrator"),
+        max_length=40,
+        help_text=_("12 letters and digits, e.g. ABCD-EFGH-JKLM."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
 class StaffCreateForm(StyledFormMixin, forms.Form):
     username = forms.RegexField(
         label=_("Username"),
@@ -43,7 +59,10 @@ class StaffCreateForm(StyledFormMixin, forms.Form):
         label=_("Initial password"),
         widget=forms.PasswordInput(render_value=True),
         strip=False,
-        help_text=_("At least 10 characters; the person sets up two-factor sign-in at first login."),
+        help_text=_(
+            "At least 10 characters. For two-factor sign-in the person also needs an enrolment code: "
+            "issue it on their page."
+        ),
     )
 
     def __init__(self, *args: Any, roles: list[str], **kwargs: Any) -> None:

@@ -91,3 +91,31 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code (mã kích hoạt xác thực hai lớp) that a unit administrator issues so a person
+    can enrol an authenticator app, or replace a lost one. Only its HMAC is stored; it expires,
+    it allows a few tries, and it works once: knowing the password alone no longer lets anyone
+    attach their own phone to an account that has none."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="enrolment_codes", verbose_name=_("user")
+    )
+    code_hash = models.CharField(_("code hash"), max_length=64)
+    issued_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("issued by")
+    )
+    created_at = models.DateTimeField(_("issued at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Set when the code is redeemed, and when a newer code replaces it.
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment code")
+        verbose_name_plural = _("enrolment codes")
+        indexes = [models.Index(fields=["user", "-created_at"], name="accounts_enrol_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -74,3 +74,19 @@ def grantable_roles(user: Any) -> list[str]:
     if is_system_admin(user):
         return roles
     return [r for r in roles if r != Role.SYSTEM_ADMIN]
+
+
+def can_issue_enrolment_code(user: Any, person: Any) -> bool:
+    """Unit administrators issue two-factor enrolment codes for the staff they manage; never
+    for themselves (a stolen session must not be able to add a phone), and for a system
+    administrator only another system administrator may."""
+    if not is_staff_user(user) or person is None or person.pk == user.pk:
+        return False
+    if person.kind != AccountKind.STAFF or not person.is_active:
+        return False
+    if is_system_admin(person) and not is_system_admin(user):
+        return False
+    if is_system_admin(user):
+        return True
+    units = RoleAssignment.objects.active().filter(user=person).select_related("unit")
+    return any(can_manage_staff_of(user, a.unit) for a in units)

@@ -48,3 +48,23 @@ def role_assignment_get_for_manager(*, user: Any, pk: int) -> RoleAssignment:
 
 def roles_of(user: User) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.active().filter(user=user).select_related("unit").order_by("unit__path")
+
+
+def second_factor_status(*, person: User) -> dict[str, Any]:
+    """For the staff page: whether the person has an authenticator app, and until when an
+    unused enrolment code waits for them (None if none)."""
+    from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from egov.accounts.models import EnrolmentCode
+
+    live = (
+        EnrolmentCode.objects.filter(user=person, used_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-created_at")
+        .values_list("expires_at", flat=True)
+        .first()
+    )
+    return {
+        "enrolled": TOTPDevice.objects.filter(user=person, confirmed=True).exists(),
+        "code_expires_at": live,
+    }

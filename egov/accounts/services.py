@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import hmac
+import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from egov.accounts.models import AccountKind, RoleAssignment, User
+from egov.accounts.models import AccountKind, EnrolmentCode, RoleAssignment, User
 from egov.audit.models import AuditEvent
 from egov.audit.services import audit_record, snapshot
 from egov.orgs.models import Unit
+
+ENROLMENT_CODE_LIFETIME = dt.timedelta(hours=72)
+ENROLMENT_CODE_MAX_ATTEMPTS = 5
+# 32 symbols without 0/O and 1/I, which are misread when a code is read out over the phone.
+_ENROLMENT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+OTP_ENROLMENT_CODE_ISSUED = "auth.otp_enrolment_code_issued"
+OTP_ENROLMENT_CODE_USED = "auth.otp_enrolment_code_used"
 
 _USER_FIELDS = ["username", "full_name", "email", "phone", "kind", "is_active", "is_demo", "is_superuser"]
 
@@ -119,18 +134,78 @@ def role_revoke(*, assignment: RoleAssignment, by: Any) -> RoleAssignment:
     return assignment
 
 
-def totp_device_for(user: User) -> TOTPDevice:
-    """The user's pending (unconfirmed) TOTP device, created on first use."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
+def enrolment_code_clean(raw: str) -> str:
+    """``abcd efgh-jkmn`` as typed → ``ABCDEFGHJKMN`` as issued."""
+    return "".join(ch for ch in raw.upper() if ch.isascii() and ch.isalnum())
+
+
+def _enrolment_hash(user_id: int, code: str) -> str:
+    message = f"otp-enrolment:{user_id}:{code}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def otp_enrolment_code_issue(*, user: User, by: Any) -> str:
+    """Issue a one-time code with which ``user`` can enrol an authenticator app (a first one, or
+    one that replaces a lost phone). Returns the code to show once; only its HMAC is kept, and
+    any earlier unused code stops working. Who may issue is ``permissions.can_issue_enrolment_code``."""
+    if user.kind != AccountKind.STAFF or not user.is_active:
+        raise ValidationError(_("Only active staff accounts use two-factor sign-in."))
+    now = timezone.now()
+    EnrolmentCode.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+    code = "".join(secrets.choice(_ENROLMENT_ALPHABET) for _i in range(12))
+    record = EnrolmentCode.objects.create(
+        user=user,
+        code_hash=_enrolment_hash(user.pk, code),
+        issued_by=by if getattr(by, "pk", None) else None,
+        created_at=now,
+        expires_at=now + ENROLMENT_CODE_LIFETIME,
+    )
+    first_unit = RoleAssignment.objects.active().filter(user=user).order_by("unit__path").first()
+    audit_record(
+        event=OTP_ENROLMENT_CODE_ISSUED,
+        actor=by,
+        target=user,
+        scope_path=first_unit.unit.path if first_unit else "",
+        after={"code_id": record.pk, "expires_at": record.expires_at.isoformat()},
+    )
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+def otp_enrolment_code_redeem(*, user: User, code: str) -> TOTPDevice | None:
+    """Check an enrolment code. On success it is spent and the user gets a fresh, unconfirmed
+    TOTP device to scan (older unconfirmed ones, whose secrets may have been seen, are dropped);
+    None otherwise. Each try is counted before the comparison, by a conditional update, so
+    parallel guesses cannot share a try; after ENROLMENT_CODE_MAX_ATTEMPTS the code is dead."""
+    now = timezone.now()
+    candidate = _enrolment_hash(user.pk, enrolment_code_clean(code))
+    # Not atomic as a whole: a wrong try must stay counted.
+    record = (
+        EnrolmentCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now)
+        .order_by("-created_at")
+        .first()
+    )
+    if record is None or record.attempts >= ENROLMENT_CODE_MAX_ATTEMPTS:
+        return None
+    counted = EnrolmentCode.objects.filter(
+        pk=record.pk, attempts=record.attempts, used_at__isnull=True
+    ).update(attempts=F("attempts") + 1)
+    if counted != 1 or not hmac.compare_digest(record.code_hash, candidate):
+        return None
+    with transaction.atomic():
+        if EnrolmentCode.objects.filter(pk=record.pk, used_at__isnull=True).update(used_at=now) != 1:
+            return None
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
+        audit_record(event=OTP_ENROLMENT_CODE_USED, actor=user, target=user, after={"code_id": record.pk})
     return device
 
 
 @transaction.atomic
 def totp_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
-    """Confirm enrolment if ``token`` matches; the new device replaces older ones."""
-    if not device.verify_token(token):
+    """Confirm enrolment if ``token`` matches; the new device replaces older ones. ``device`` is
+    the unconfirmed one an enrolment code gave this user (``otp_enrolment_code_redeem``)."""
+    if device.user_id != user.pk or device.confirmed or not device.verify_token(token):
         return False
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True

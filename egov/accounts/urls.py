@@ -12,5 +12,6 @@ urlpatterns = [
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/new/<int:unit_pk>/", views.staff_create, name="staff_create"),
     path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
+    path("staff/<int:pk>/enrolment-code/", views.otp_code_issue, name="otp_code_issue"),
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
 ]

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import io
+import time
 from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,13 +27,19 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts import services
-from egov.accounts.forms import LoginForm, RoleGrantForm, StaffCreateForm, TokenForm
+from egov.accounts.forms import EnrolmentCodeForm, LoginForm, RoleGrantForm, StaffCreateForm, TokenForm
 from egov.accounts.middleware import SESSION_2FA_WAIVED, second_factor_done
 from egov.accounts.models import User
-from egov.accounts.permissions import grantable_roles, is_system_admin, managed_unit_paths
+from egov.accounts.permissions import (
+    can_issue_enrolment_code,
+    grantable_roles,
+    is_system_admin,
+    managed_unit_paths,
+)
 from egov.accounts.selectors import (
     role_assignment_get_for_manager,
     roles_of,
+    second_factor_status,
     staff_visible_to,
     user_get_for_manager,
 )
@@ -86,14 +97,33 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/otp_verify.html", {"form": form}, status=422 if form.errors else 200)
 
 
+SESSION_ENROL = "egov_otp_enrol"
+# How long after entering the enrolment code the QR code may still be shown in this session.
+ENROL_WINDOW_SECONDS = 30 * 60
+
+
+def _enrolling_device(request: HttpRequest, user: User) -> TOTPDevice | None:
+    """The unconfirmed device an enrolment code gave this user in this session, if still fresh:
+    a device pending from another session (or from before codes existed) is never shown."""
+    state = request.session.get(SESSION_ENROL) or {}
+    if state.get("user") != user.pk or float(state.get("until", 0)) < time.time():
+        return None
+    return TOTPDevice.objects.filter(pk=state.get("device"), user=user, confirmed=False).first()
+
+
 def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: first the one-time code from the unit administrator, then
+    the QR code and a code from the app. Also how a lost phone is replaced."""
     user: User = request.user  # type: ignore[assignment]
-    if user.kind != "staff" or TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        return redirect("accounts:otp_verify" if not second_factor_done(request) else "core:home")
-    device = services.totp_device_for(user)
+    if user.kind != "staff":
+        return redirect("core:home")
+    device = _enrolling_device(request, user)
+    if device is None:
+        return _enrolment_code_step(request, user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.totp_confirm(user=user, device=device, token=form.cleaned_data["token"]):
+            request.session.pop(SESSION_ENROL, None)
             otp_login(request, device)
             services.login_recorded(user=user, second_factor="totp")
             messages.success(request, _("Two-factor sign-in is set up."))
@@ -102,7 +132,34 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     buffer = io.BytesIO()
     qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
     context = {"form": form, "qr_svg": buffer.getvalue().decode(), "secret": _b32(device.bin_key)}
-    return render(request, "accounts/otp_setup.html", context, status=422 if form.errors else 200)
+    response = render(request, "accounts/otp_setup.html", context, status=422 if form.errors else 200)
+    add_never_cache_headers(response)
+    return response
+
+
+def _enrolment_code_step(request: HttpRequest, user: User) -> HttpResponse:
+    credentials = {getattr(settings, "AXES_USERNAME_FORM_FIELD", "username"): user.username}
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if AxesProxyHandler.is_locked(request, credentials):
+            return get_lockout_response(request, None, credentials)
+        device = services.otp_enrolment_code_redeem(user=user, code=form.cleaned_data["code"])
+        if device is not None:
+            request.session[SESSION_ENROL] = {
+                "user": user.pk,
+                "device": device.pk,
+                "until": time.time() + ENROL_WINDOW_SECONDS,
+            }
+            return redirect("accounts:otp_setup")
+        # A wrong code counts toward the sign-in lockout like a wrong password.
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        form.add_error(
+            "code",
+            _(
+                "The enrolment code is wrong, already used or expired. Ask your unit administrator for a new one."
+            ),
+        )
+    return render(request, "accounts/otp_enrol_code.html", {"form": form}, status=422 if form.errors else 200)
 
 
 def _b32(key: bytes) -> str:
@@ -181,9 +238,35 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/staff_detail.html",
-        {"person": person, "assignments": assignments, "form": form},
+        {
+            "person": person,
+            "assignments": assignments,
+            "form": form,
+            "second_factor": second_factor_status(person=person),
+            "can_issue_code": can_issue_enrolment_code(request.user, person),
+        },
         status=422 if form.errors else 200,
     )
+
+
+@require_POST
+def otp_code_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue a two-factor enrolment code for a person and show it, this once."""
+    person = user_get_for_manager(user=request.user, pk=pk)
+    if not can_issue_enrolment_code(request.user, person):
+        raise PermissionDenied
+    code = services.otp_enrolment_code_issue(user=person, by=request.user)
+    response = render(
+        request,
+        "accounts/enrolment_code.html",
+        {
+            "person": person,
+            "code": code,
+            "hours": int(services.ENROLMENT_CODE_LIFETIME.total_seconds() // 3600),
+        },
+    )
+    add_never_cache_headers(response)  # the code must not stay in a cache or the back button
+    return response
 
 
 @require_POST

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import uuid
 from collections.abc import Callable
@@ -36,15 +37,33 @@ class RequestIdMiddleware:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind the province's reverse proxy REMOTE_ADDR is the proxy; operators opt in
-    # to trusting X-Forwarded-For explicitly (see docs/operations.md).
+    """The client's address as our own reverse proxies saw it: the one helper for the audit
+    trail, the portal rate limits and the sign-in lockout (AXES_CLIENT_IP_CALLABLE).
+
+    Each proxy appends the address it received the request from to X-Forwarded-For, so with
+    ``EGOV_TRUSTED_PROXY_HOPS`` = N proxies the client is the N-th entry from the right; anything
+    further left was written by the client and proves nothing. Without trusted proxies (N = 0)
+    the header is ignored and REMOTE_ADDR is the client."""
     from django.conf import settings
 
-    if getattr(settings, "EGOV_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = _valid_ip(request.META.get("REMOTE_ADDR", ""))
+    hops: int = getattr(settings, "EGOV_TRUSTED_PROXY_HOPS", 0)
+    if hops <= 0:
+        return remote
+    entries = [e.strip() for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if e.strip()]
+    if not entries:
+        return remote
+    # Fewer entries than proxies: the request entered behind the outermost proxy, and every
+    # entry was still appended by one of ours, the left-most being the nearest to the client.
+    candidate = entries[-hops] if len(entries) >= hops else entries[0]
+    return _valid_ip(candidate) or remote
+
+
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import unicodedata
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -44,13 +45,16 @@ def _bump_all(keys: list[str], window: int) -> list[int]:
 def rate_limit_keys(request: HttpRequest, scope: str, identifier: str = "") -> list[str]:
     """The counters one attempt bumps: the client's IP, and the identifier if given.
 
-    Identifiers (phone numbers, e-mail addresses, dossier codes) are hashed before they become
-    cache keys, so the cache never holds them in clear."""
+    Callers pass the identifier normalised (``identifier_key`` for phones and e-mail addresses),
+    so one number typed eight ways is one counter; it is hashed before it becomes a cache key, so
+    the cache never holds it in clear."""
     window = settings.EGOV_PORTAL_RATE_LIMITS[scope][2]
     slot = int(time.time() // window)
     keys = [f"egov:rl:{scope}:ip:{client_ip(request) or '-'}:{slot}"]
     if identifier:
-        digest = hashlib.sha256(identifier.strip().lower().encode()).hexdigest()[:32]
+        digest = hashlib.sha256(
+            unicodedata.normalize("NFKC", identifier).strip().lower().encode()
+        ).hexdigest()[:32]
         keys.append(f"egov:rl:{scope}:id:{digest}:{slot}")
     return keys
 

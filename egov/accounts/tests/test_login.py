@@ -29,6 +29,11 @@ def test_staff_without_device_must_enrol_before_anything_else(
     assert client.get("/units/")["Location"] == "/accounts/2fa/"
     assert client.get("/accounts/2fa/")["Location"] == "/accounts/2fa/setup/"
     assert client.get("/api/v1/me").json()["error"]["code"] == "second_factor_required"
+    # The password alone shows no QR code: enrolment needs the unit administrator's one-time code.
+    page = client.get("/accounts/2fa/setup/")
+    assert page.status_code == 200 and b"<svg" not in page.content
+    code = services.otp_enrolment_code_issue(user=personas["officer_a1"], by=personas["unit_admin_a"])
+    assert client.post("/accounts/2fa/setup/", {"code": code})["Location"] == "/accounts/2fa/setup/"
     page = client.get("/accounts/2fa/setup/")
     assert page.status_code == 200 and b"<svg" in page.content
     device = TOTPDevice.objects.get(user=personas["officer_a1"], confirmed=False)

@@ -21,7 +21,7 @@ class CitizenIdentifierBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> User | None:
-        from egov.portal.identity.services import IdentityError, identifier_parse
+        from egov.portal.identity.identifiers import IdentityError, identifier_parse
 
         if not username or password is None:
             return None

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.models import User
 from egov.core.forms import StyledFormMixin
-from egov.portal.identity.services import IdentityError, identifier_parse
+from egov.portal.identity.identifiers import IdentityError, identifier_parse
 
 
 class IdentifierField(forms.CharField):

@@ -23,6 +23,7 @@ from egov.accounts.services import login_recorded
 from egov.portal.http import posted
 from egov.portal.identity import services
 from egov.portal.identity.forms import ResendForm, ResetConfirmForm, ResetRequestForm, SignupForm, VerifyForm
+from egov.portal.identity.identifiers import identifier_key
 from egov.portal.ratelimit import rate_limited
 
 SESSION_IDENTIFIER = "portal_identifier"
@@ -54,7 +55,7 @@ def _attempt(
     plain GET, 429 when rate-limited, 422 for invalid input or a refusal."""
     if request.method != "POST":
         return _FAILED, 200
-    if rate_limited(request, scope, request.POST.get("identifier", "")):
+    if rate_limited(request, scope, identifier_key(request.POST.get("identifier", ""))):
         form.add_error(None, _too_many())
         return _FAILED, 429
     if not form.is_valid():
@@ -123,7 +124,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_POST
 def resend(request: HttpRequest) -> HttpResponse:
     form = ResendForm(request.POST)
-    if rate_limited(request, "signup", request.POST.get("identifier", "")):
+    if rate_limited(request, "signup", identifier_key(request.POST.get("identifier", ""))):
         messages.error(request, _too_many())
     elif form.is_valid():
         services.citizen_signup_resend(identifier=form.cleaned_data["identifier"])
