@@ -98,6 +98,15 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        # ninja's only 400 is a body it cannot parse: bad input like any other, so the usual 422.
+        fields = {"__all__": [_("The request body could not be read as JSON.")]}
+        return api.create_response(
+            request, error_body("invalid", _("The data is not valid."), fields), status=422
+        )
+    if exc.status_code == 403 and str(exc) == "CSRF check Failed":
+        message = _("The request did not carry this site's CSRF token; reload the page and try again.")
+        return api.create_response(request, error_body("csrf", message), status=403)
     return api.create_response(request, error_body("http_error", str(exc)), status=exc.status_code)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
 from egov.core.context import RequestContext, reset_request_context, set_request_context
@@ -119,9 +119,6 @@ def _cleaned(data: QueryDict) -> QueryDict:
 
 
 def _path_not_found(request: HttpRequest) -> HttpResponse:
-    from django.utils.translation import gettext as _
+    from egov.core.views import not_found
 
-    if request.path.startswith("/api/"):
-        body = {"error": {"code": "not_found", "message": _("Not found."), "fields": {}}}
-        return JsonResponse(body, status=404)
-    return HttpResponseNotFound(_("Not found."))
+    return not_found(request)
