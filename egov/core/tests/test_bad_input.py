@@ -12,7 +12,6 @@ import pytest
 from django.test import Client
 
 from conftest import Province
-from egov.core.text import clean_text
 from egov.dossiers.models import Dossier, DossierPaper
 
 GOOD_PAPER = {"name": "Tờ khai", "originals": 1}
@@ -168,6 +167,8 @@ NFD_NAME = unicodedata.normalize("NFD", NFC_NAME)
 
 
 def test_clean_text_normalises_and_drops_invisible_characters() -> None:
+    from egov.core.text import clean_text
+
     assert NFD_NAME != NFC_NAME
     assert clean_text(NFD_NAME) == NFC_NAME
     assert clean_text("abc\u202edef\u2066g\u200bh\u200di\ufeffj\u2060k") == "abcdefghijk"
