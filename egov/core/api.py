@@ -50,6 +50,8 @@ def _field_message(err: dict[str, Any]) -> str:
     ctx = err.get("ctx") or {}
     if kind == "missing":
         return _("This field is required.")
+    if kind == "too_long" and ctx.get("field_type") == "List":
+        return _("At most %(n)s items.") % {"n": ctx.get("max_length")}
     if kind in ("string_too_long", "too_long"):
         return _("At most %(n)s characters.") % {"n": ctx.get("max_length")}
     if kind in ("string_too_short", "too_short"):

@@ -82,6 +82,8 @@ def test_receive_refuses_one_bad_field_with_422(
     )
     field = "return_address" if "return_address" in changes else next(iter(changes))
     _assert_invalid(response, field)
+    if case == "over-long applicant_name":
+        assert response.json()["error"]["fields"]["applicant_name"] == ["Tối đa 255 ký tự."]
     assert not Dossier.objects.exists() and not DossierPaper.objects.exists()
 
 
