@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse, QueryDict
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
 from egov.core.context import RequestContext, reset_request_context, set_request_context
@@ -81,8 +81,9 @@ _CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f]")
 class CleanInputMiddleware:
     """Text hygiene at the edge for every page and query string: each value of ``request.GET`` and
     ``request.POST`` (and each uploaded file's name) goes through ``clean_text`` before any view
-    or form sees it. A path with control characters names nothing: 404 before any database query.
-    The API's JSON bodies are cleaned by its string types (``egov.core.text.Line``/``Block``)."""
+    or form sees it. A path with control characters names nothing: 404 before any database query;
+    a cookie with them is dropped (it sits before the session middleware for that).
+    The API's JSON bodies are cleaned by its string types (``egov.core.schema.Line``/``Block``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -91,6 +92,9 @@ class CleanInputMiddleware:
         if _CONTROL_IN_PATH.search(request.path):
             return _path_not_found(request)
         request.GET = _cleaned(request.GET)
+        if any(_CONTROL_IN_PATH.search(v) for v in request.COOKIES.values()):
+            # A session or CSRF cookie with NUL would reach the database: no such cookie exists.
+            request.COOKIES = {k: v for k, v in request.COOKIES.items() if not _CONTROL_IN_PATH.search(v)}
         return self.get_response(request)
 
     def process_view(
@@ -119,6 +123,10 @@ def _cleaned(data: QueryDict) -> QueryDict:
 
 
 def _path_not_found(request: HttpRequest) -> HttpResponse:
-    from egov.core.views import not_found
+    # Before the session and auth middleware: a plain answer, no page template needing a user.
+    from django.utils.translation import gettext as _
 
-    return not_found(request)
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": "not_found", "message": _("Not found."), "fields": {}}}
+        return JsonResponse(body, status=404)
+    return HttpResponseNotFound(_("Not found."), content_type="text/plain; charset=utf-8")

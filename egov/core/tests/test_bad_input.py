@@ -139,6 +139,14 @@ def test_nul_and_controls_in_searches_are_not_server_errors(
     assert client.get("/api/v1/dossiers", {"q": q}).status_code == 200
 
 
+def test_nul_in_a_cookie_is_not_a_server_error(
+    client: Client, procedure: Any, login_as: Callable[[str], Any]
+) -> None:
+    client.cookies["sessionid"] = "abcdefgh\x00ijkl"
+    assert client.get("/api/v1/me").status_code == 401
+    assert client.get("/thu-tuc/").status_code == 200
+
+
 def test_nul_in_a_path_is_a_404(client: Client, procedure: Any) -> None:
     assert client.get("/thu-tuc/1.001193\x00/").status_code == 404
     response = client.get("/api/v1/procedures/1.001193\x00")
