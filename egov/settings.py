@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "egov.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "egov.core.middleware.CleanInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "egov.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -21,3 +21,5 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api.urls),
 ]
+
+handler404 = "egov.core.views.not_found"

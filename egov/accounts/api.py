@@ -5,6 +5,7 @@ from ninja import Router, Schema
 
 from egov.accounts.permissions import is_system_admin
 from egov.accounts.selectors import roles_of
+from egov.core.api import ErrorOut
 
 router = Router(tags=["accounts"])
 
@@ -24,7 +25,7 @@ class MeOut(Schema):
     roles: list[RoleOut]
 
 
-@router.get("", response=MeOut, summary="The signed-in user and their roles")
+@router.get("", response={200: MeOut, 401: ErrorOut}, summary="The signed-in user and their roles")
 def me(request: HttpRequest) -> dict[str, object]:
     user = request.user
     return {

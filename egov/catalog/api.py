@@ -1,19 +1,34 @@
 """Catalogue API: public reads of the published catalogue, writes for catalogue officers."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import Field
 
 from egov.catalog import selectors, services
 from egov.catalog.data import ChannelData, PaperData, ProcedureData, StepData
-from egov.catalog.models import ProcedureVersion
+from egov.catalog.models import (
+    ApplicantType,
+    BudgetUnit,
+    Channel,
+    FeeCollection,
+    FeeKind,
+    HandlingLevel,
+    OnlineLevel,
+    ProcedureVersion,
+    StepRole,
+    StepUnitKind,
+    SupplementMode,
+    TimeUnit,
+)
 from egov.catalog.permissions import can_edit_catalogue
-from egov.core.api import error_body
+from egov.core.api import OBJECT_ERRORS, PUBLIC_ERRORS, ErrorOut, error_body
+from egov.core.schema import Amount, Block, Count, Day, Line
 
 router = Router(tags=["procedures"])
 
@@ -78,11 +93,11 @@ class ProcedureOut(ProcedureSummaryOut):
 
 
 class SearchFilters(Schema):
-    q: str = ""
-    field: str = ""
-    level: str = ""
-    online_level: str = ""
-    agency: str = ""
+    q: Annotated[Line, Field(max_length=200)] = ""
+    field: Annotated[Line, Field(max_length=20)] = ""
+    level: HandlingLevel | None = None
+    online_level: OnlineLevel | None = None
+    agency: Annotated[Line, Field(max_length=200)] = ""
 
 
 def _summary(v: ProcedureVersion) -> dict[str, Any]:
@@ -104,74 +119,91 @@ def _full(v: ProcedureVersion) -> dict[str, Any]:
     return data
 
 
-@router.get("", response=list[ProcedureSummaryOut], auth=None, summary="Search the published catalogue")
+@router.get(
+    "",
+    response={200: list[ProcedureSummaryOut], **PUBLIC_ERRORS},
+    auth=None,
+    summary="Search the published catalogue",
+)
 @paginate(PageNumberPagination, page_size=20)
 def procedures_search(request: HttpRequest, filters: Query[SearchFilters]) -> Any:
-    return [_summary(v) for v in selectors.procedure_search(**filters.dict())]
+    return [
+        _summary(v)
+        for v in selectors.procedure_search(
+            **{**filters.dict(), "level": filters.level or "", "online_level": filters.online_level or ""}
+        )
+    ]
 
 
 @router.get(
-    "/{code}", response=ProcedureOut, auth=None, summary="One procedure (the version in force, or ?version=N)"
+    "/{code}",
+    response={200: ProcedureOut, 404: ErrorOut, 422: ErrorOut},
+    auth=None,
+    summary="One procedure (the version in force, or ?version=N)",
 )
 def procedure_detail(request: HttpRequest, code: str, version: int | None = None) -> dict[str, Any]:
     return _full(selectors.procedure_public_get(code=code, number=version))
 
 
+# Lengths, choices and ranges as in the models: bad input is a 422 here, not a database error.
+PositiveInt = Annotated[int, Field(ge=1, le=2_147_483_647)]
+
+
 class ChannelIn(Schema):
-    channel: str
-    time_amount: int
-    time_unit: str
-    fee_kind: str = "none"
-    fee_amount: int = 0
-    fee_collection: str = "none"
-    fee_note: str = ""
+    channel: Channel
+    time_amount: PositiveInt
+    time_unit: TimeUnit
+    fee_kind: FeeKind = FeeKind.NONE
+    fee_amount: Amount = 0
+    fee_collection: FeeCollection = FeeCollection.NONE
+    fee_note: Annotated[Line, Field(max_length=255)] = ""
 
 
 class PaperIn(Schema):
-    order: int
-    name: str
-    originals: int = 0
-    certified_copies: int = 0
-    photocopies: int = 0
+    order: Count
+    name: Annotated[Line, Field(min_length=1, max_length=500)]
+    originals: Count = 0
+    certified_copies: Count = 0
+    photocopies: Count = 0
 
 
 class StepIn(Schema):
-    level: str
-    order: int
-    name: str
-    role: str
-    unit_kind: str
-    budget_amount: int
-    budget_unit: str
-    handover_to: str = ""
+    level: HandlingLevel
+    order: Count
+    name: Annotated[Line, Field(min_length=1, max_length=255)]
+    role: StepRole
+    unit_kind: StepUnitKind
+    budget_amount: PositiveInt
+    budget_unit: BudgetUnit
+    handover_to: Annotated[Line, Field(max_length=255)] = ""
 
 
 class ProcedureIn(Schema):
-    code: str
-    name: str
-    field_code: str
-    field_name: str = ""
-    published_code: str = ""
-    levels: list[str]
-    implementing_agency: str = ""
-    applicant_types: list[str] = []
-    online_level: str = "none"
-    legacy_level: int = 2
+    code: Annotated[Line, Field(min_length=1, max_length=40)]
+    name: Annotated[Line, Field(min_length=1, max_length=500)]
+    field_code: Annotated[Line, Field(min_length=1, max_length=20)]
+    field_name: Annotated[Line, Field(max_length=255)] = ""
+    published_code: Annotated[Line, Field(max_length=80)] = ""
+    levels: Annotated[list[HandlingLevel], Field(max_length=3)]
+    implementing_agency: Annotated[Line, Field(max_length=500)] = ""
+    applicant_types: Annotated[list[ApplicantType], Field(max_length=4)] = []
+    online_level: OnlineLevel = OnlineLevel.NONE
+    legacy_level: Annotated[int, Field(ge=1, le=4)] = 2
     cutoff: dt.time | None = None
-    supplement_mode: str = "pause"
-    steps: str = ""
-    conditions: str = ""
-    results: str = ""
-    legal_basis: str = ""
+    supplement_mode: SupplementMode = SupplementMode.PAUSE
+    steps: Block = ""
+    conditions: Block = ""
+    results: Block = ""
+    legal_basis: Block = ""
     is_example_code: bool = False
-    channels: list[ChannelIn]
-    papers: list[PaperIn] = []
-    process: list[StepIn] = []
+    channels: Annotated[list[ChannelIn], Field(max_length=3)]
+    papers: Annotated[list[PaperIn], Field(max_length=200)] = []
+    process: Annotated[list[StepIn], Field(max_length=200)] = []
 
 
 class PublishIn(Schema):
-    decision_number: str
-    decision_date: dt.date
+    decision_number: Annotated[Line, Field(min_length=1, max_length=100)]
+    decision_date: Day
 
 
 def _require_officer(request: HttpRequest) -> None:
@@ -187,7 +219,9 @@ def _refused(problems: list[Any]) -> dict[str, Any]:
     return error_body("invalid", _("The data is not valid."), fields)
 
 
-@router.put("/{code}/draft", response={200: ProcedureOut, 422: dict}, summary="Create or update a draft")
+@router.put(
+    "/{code}/draft", response={200: ProcedureOut, **OBJECT_ERRORS}, summary="Create or update a draft"
+)
 def procedure_put_draft(request: HttpRequest, code: str, payload: ProcedureIn) -> Any:
     _require_officer(request)
     if payload.code != code:
@@ -208,9 +242,7 @@ def procedure_put_draft(request: HttpRequest, code: str, payload: ProcedureIn) -
     return Status(200, _full(draft))
 
 
-@router.post(
-    "/{code}/publish", response={200: ProcedureOut, 404: dict, 422: dict}, summary="Publish the draft"
-)
+@router.post("/{code}/publish", response={200: ProcedureOut, **OBJECT_ERRORS}, summary="Publish the draft")
 def procedure_post_publish(request: HttpRequest, code: str, payload: PublishIn) -> Any:
     _require_officer(request)
     draft = ProcedureVersion.objects.filter(procedure__code=code, status="draft").first()

@@ -23,7 +23,7 @@ from egov.catalog.models import (
     SupplementMode,
     TimeUnit,
 )
-from egov.core.forms import StyledFormMixin
+from egov.core.forms import StyledFormMixin, validate_plausible_date
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
@@ -67,6 +67,7 @@ class ChannelForm(StyledFormMixin, forms.Form):
     fee_amount = forms.IntegerField(
         label=_("Amount (VND)"),
         min_value=0,
+        max_value=999_999_999_999,
         initial=0,
         error_messages={"invalid": _("Enter the amount in whole đồng, without separators.")},
     )
@@ -75,20 +76,20 @@ class ChannelForm(StyledFormMixin, forms.Form):
 
 
 class PaperForm(StyledFormMixin, forms.Form):
-    order = forms.IntegerField(label=_("Order"), min_value=1)
+    order = forms.IntegerField(label=_("Order"), min_value=1, max_value=32767)
     name = forms.CharField(label=_("Paper"), max_length=500)
-    originals = forms.IntegerField(label=_("Originals"), min_value=0, initial=0)
-    certified_copies = forms.IntegerField(label=_("Certified copies"), min_value=0, initial=0)
-    photocopies = forms.IntegerField(label=_("Photocopies"), min_value=0, initial=0)
+    originals = forms.IntegerField(label=_("Originals"), min_value=0, max_value=99, initial=0)
+    certified_copies = forms.IntegerField(label=_("Certified copies"), min_value=0, max_value=99, initial=0)
+    photocopies = forms.IntegerField(label=_("Photocopies"), min_value=0, max_value=99, initial=0)
 
 
 class StepForm(StyledFormMixin, forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=HandlingLevel.choices)
-    order = forms.IntegerField(label=_("Order"), min_value=1)
+    order = forms.IntegerField(label=_("Order"), min_value=1, max_value=32767)
     name = forms.CharField(label=_("Step"), max_length=255)
     role = forms.ChoiceField(label=_("Responsible role"), choices=StepRole.choices)
     unit_kind = forms.ChoiceField(label=_("Responsible unit"), choices=StepUnitKind.choices)
-    budget_amount = forms.IntegerField(label=_("Time budget"), min_value=1)
+    budget_amount = forms.IntegerField(label=_("Time budget"), min_value=1, max_value=10_000)
     budget_unit = forms.ChoiceField(label=_("Budget unit"), choices=BudgetUnit.choices)
     handover_to = forms.CharField(label=_("Hand over to agency"), max_length=255, required=False)
 
@@ -100,11 +101,13 @@ StepFormSet = formset_factory(StepForm, extra=2, can_delete=True, max_num=60)
 
 class PublishForm(StyledFormMixin, forms.Form):
     decision_number = forms.CharField(label=_("Publishing decision number"), max_length=100)
-    decision_date = forms.DateField(label=_("Decision date (dd/mm/yyyy)"))
+    decision_date = forms.DateField(
+        label=_("Decision date (dd/mm/yyyy)"), validators=[validate_plausible_date]
+    )
 
 
 class WithdrawForm(StyledFormMixin, forms.Form):
-    on = forms.DateField(label=_("Withdrawn from (dd/mm/yyyy)"))
+    on = forms.DateField(label=_("Withdrawn from (dd/mm/yyyy)"), validators=[validate_plausible_date])
     reason = forms.CharField(label=_("Reason"), max_length=255)
 
 

@@ -35,3 +35,16 @@ class StyledFormMixin:
                 attrs["class"] = f"{attrs.get('class', '')} is-invalid"
                 attrs["aria-invalid"] = "true"
                 attrs["aria-describedby"] = f"id_{name}_error"
+
+
+def validate_plausible_date(value: Any) -> None:
+    """Dates far from today are typing mistakes, and the year 9999 overflows the date arithmetic
+    (working-day calendars, time zones) behind the form: refuse them here, kindly."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from egov.core.schema import EARLIEST, LATEST
+
+    day = value.date() if hasattr(value, "date") and callable(value.date) else value
+    if day is not None and not EARLIEST <= day <= LATEST:
+        raise ValidationError(_("Enter a date between 1900 and 2199."), code="out_of_range")

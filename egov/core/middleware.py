@@ -9,10 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse, QueryDict
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
 from egov.core.context import RequestContext, reset_request_context, set_request_context
+from egov.core.text import clean_text, is_clean
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -91,3 +92,60 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+_CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class CleanInputMiddleware:
+    """Text hygiene at the edge for every page and query string: each value of ``request.GET`` and
+    ``request.POST`` (and each uploaded file's name) goes through ``clean_text`` before any view
+    or form sees it. A path with control characters names nothing: 404 before any database query;
+    a cookie with them is dropped (it sits before the session middleware for that).
+    The API's JSON bodies are cleaned by its string types (``egov.core.schema.Line``/``Block``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _CONTROL_IN_PATH.search(request.path):
+            return _path_not_found(request)
+        request.GET = _cleaned(request.GET)
+        if any(_CONTROL_IN_PATH.search(v) for v in request.COOKIES.values()):
+            # A session or CSRF cookie with NUL would reach the database: no such cookie exists.
+            request.COOKIES = {k: v for k, v in request.COOKIES.items() if not _CONTROL_IN_PATH.search(v)}
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> None:
+        content_type = request.content_type or ""
+        if request.method in ("GET", "HEAD", "OPTIONS") or not content_type.startswith(
+            ("multipart/form-data", "application/x-www-form-urlencoded")
+        ):
+            return None
+        request.POST = _cleaned(request.POST)
+        for upload in (f for _key, files in request.FILES.lists() for f in files):
+            if upload.name:
+                upload.name = clean_text(upload.name, multiline=False)
+        return None
+
+
+def _cleaned(data: QueryDict) -> QueryDict:
+    if all(is_clean(k) and all(is_clean(v) for v in vs) for k, vs in data.lists()):
+        return data  # the usual case: no copy
+    cleaned = QueryDict(mutable=True)
+    for key, values in data.lists():
+        cleaned.setlist(clean_text(key), [clean_text(v) for v in values])
+    cleaned._mutable = False
+    return cleaned
+
+
+def _path_not_found(request: HttpRequest) -> HttpResponse:
+    # Before the session and auth middleware: a plain answer, no page template needing a user.
+    from django.utils.translation import gettext as _
+
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": "not_found", "message": _("Not found."), "fields": {}}}
+        return JsonResponse(body, status=404)
+    return HttpResponseNotFound(_("Not found."), content_type="text/plain; charset=utf-8")

@@ -1,7 +1,7 @@
 """Dossier API for counters' own tools and the portal: the same services as the pages."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -9,11 +9,13 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import Field
 
-from egov.catalog.models import ProcedureVersion
-from egov.core.api import error_body
+from egov.catalog.models import ApplicantType, Channel, ProcedureVersion
+from egov.core.api import OBJECT_ERRORS, SIGNED_IN_ERRORS, error_body
+from egov.core.schema import Amount, Block, Count, Email, Line, Moment
 from egov.dossiers import selectors, services
-from egov.dossiers.models import Dossier
+from egov.dossiers.models import Dossier, Outcome, PauseKind, ReturnMethod
 from egov.dossiers.permissions import can_act_on_step, can_manage_dossier, can_receive_at
 from egov.orgs.models import Unit
 
@@ -40,8 +42,8 @@ class DossierOut(Schema):
 
 
 class ListFilters(Schema):
-    view: str = "all"
-    q: str = ""
+    view: Literal["all", "inbox", "open", "due_soon", "overdue", "paused", "registered"] = "all"
+    q: Annotated[Line, Field(max_length=255)] = ""
 
 
 def _out(d: Dossier, national: dict[str, int] | None = None) -> dict[str, Any]:
@@ -73,7 +75,9 @@ def _national() -> dict[str, int]:
 
 
 @router.get(
-    "", response=list[DossierOut], summary="Dossiers the caller may see (views: inbox, open, overdue, …)"
+    "",
+    response={200: list[DossierOut], **SIGNED_IN_ERRORS},
+    summary="Dossiers the caller may see (views: inbox, open, overdue, …)",
 )
 @paginate(PageNumberPagination, page_size=50)
 def dossiers_list(request: HttpRequest, filters: Query[ListFilters]) -> Any:
@@ -84,33 +88,34 @@ def dossiers_list(request: HttpRequest, filters: Query[ListFilters]) -> Any:
     return [_out(d, national) for d in qs]
 
 
-@router.get("/{int:dossier_id}", response=DossierOut, summary="One dossier")
+@router.get("/{int:dossier_id}", response={200: DossierOut, **OBJECT_ERRORS}, summary="One dossier")
 def dossier_detail(request: HttpRequest, dossier_id: int) -> dict[str, Any]:
     return _out(selectors.dossier_get_for_user(user=request.user, pk=dossier_id), _national())
 
 
+# Lengths, choices and ranges as in the models: bad input is a 422 here, not a database error.
 class PaperIn(Schema):
-    name: str
-    originals: int = 0
-    certified_copies: int = 0
-    photocopies: int = 0
+    name: Annotated[Line, Field(min_length=1, max_length=500)]
+    originals: Count = 0
+    certified_copies: Count = 0
+    photocopies: Count = 0
 
 
 class ReceiveIn(Schema):
     unit_id: int
-    procedure_code: str
-    channel: str = "direct"
-    applicant_kind: str = "citizen"
-    applicant_name: str
-    applicant_id_number: str = ""
-    applicant_address: str = ""
-    applicant_phone: str = ""
-    applicant_email: str = ""
-    papers: list[PaperIn]
-    return_method: str = "counter"
-    return_address: str = ""
-    fees_collected: int = 0
-    intake_token: str | None = None
+    procedure_code: Annotated[Line, Field(max_length=40)]
+    channel: Channel = Channel.DIRECT
+    applicant_kind: ApplicantType = ApplicantType.CITIZEN
+    applicant_name: Annotated[Line, Field(min_length=1, max_length=255)]
+    applicant_id_number: Annotated[Line, Field(max_length=30)] = ""
+    applicant_address: Annotated[Line, Field(max_length=500)] = ""
+    applicant_phone: Annotated[Line, Field(max_length=20)] = ""
+    applicant_email: Email = ""
+    papers: Annotated[list[PaperIn], Field(max_length=200)]
+    return_method: ReturnMethod = ReturnMethod.COUNTER
+    return_address: Annotated[Line, Field(max_length=500)] = ""
+    fees_collected: Amount = 0
+    intake_token: Annotated[Line, Field(max_length=40)] | None = None
 
 
 def _refused(exc: services.DossierError) -> tuple[int, dict[str, Any]]:
@@ -119,7 +124,9 @@ def _refused(exc: services.DossierError) -> tuple[int, dict[str, Any]]:
 
 
 @router.post(
-    "", response={201: DossierOut, 200: DossierOut, 422: dict}, summary="Receive a dossier at a counter"
+    "",
+    response={201: DossierOut, 200: DossierOut, **OBJECT_ERRORS},
+    summary="Receive a dossier at a counter",
 )
 def dossier_receive(request: HttpRequest, payload: ReceiveIn) -> Any:
     unit = get_object_or_404(Unit, pk=payload.unit_id)
@@ -167,19 +174,21 @@ def dossier_receive(request: HttpRequest, payload: ReceiveIn) -> Any:
 
 
 class ActionIn(Schema):
-    note: str = ""
-    reason: str = ""
-    items: str = ""
-    kind: str = "supplement"
-    outcome: str = "approved"
-    new_due_at: dt.datetime | None = None
-    received_by: str = ""
-    tracking: str = ""
+    note: Annotated[Block, Field(max_length=5000)] = ""
+    reason: Annotated[Block, Field(max_length=5000)] = ""
+    items: Annotated[Block, Field(max_length=5000)] = ""
+    kind: PauseKind = PauseKind.SUPPLEMENT
+    outcome: Outcome = Outcome.APPROVED
+    new_due_at: Moment | None = None
+    received_by: Annotated[Line, Field(max_length=255)] = ""
+    tracking: Annotated[Line, Field(max_length=60)] = ""
     to_unit_id: int | None = None
-    to_order: int | None = None
+    to_order: Count | None = None
 
 
-@router.post("/{int:dossier_id}/{action}", response={200: DossierOut, 422: dict}, summary="Act on a dossier")
+@router.post(
+    "/{int:dossier_id}/{action}", response={200: DossierOut, **OBJECT_ERRORS}, summary="Act on a dossier"
+)
 def dossier_act(request: HttpRequest, dossier_id: int, action: str, payload: ActionIn) -> Any:
     dossier = selectors.dossier_get_for_user(user=request.user, pk=dossier_id)
     user = request.user

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from egov.core.forms import StyledFormMixin
+from egov.core.forms import StyledFormMixin, validate_plausible_date
 from egov.dossiers.models import ApplicantKind, Channel, Outcome, PauseKind, ReturnMethod
 
 PHONE = forms.RegexField(
@@ -35,7 +35,7 @@ class MultipleFileField(forms.FileField):
 
 
 class IntakeForm(StyledFormMixin, forms.Form):
-    intake_token = forms.CharField(widget=forms.HiddenInput)
+    intake_token = forms.CharField(widget=forms.HiddenInput, max_length=40)
     applicant_kind = forms.ChoiceField(label=_("Applicant type"), choices=ApplicantKind.choices)
     applicant_name = forms.CharField(label=_("Applicant name"), max_length=255)
     applicant_id_number = forms.RegexField(
@@ -57,6 +57,7 @@ class IntakeForm(StyledFormMixin, forms.Form):
     fees_collected = forms.IntegerField(
         label=_("Fees collected (VND)"),
         min_value=0,
+        max_value=999_999_999_999,
         initial=0,
         error_messages={"invalid": _("Enter the amount in whole đồng, without separators.")},
     )
@@ -97,7 +98,7 @@ class RefuseForm(StyledFormMixin, forms.Form):
 
 
 class StepForm(StyledFormMixin, forms.Form):
-    step_seq = forms.IntegerField(widget=forms.HiddenInput)
+    step_seq = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=32767)
 
 
 class ForwardForm(StepForm):
@@ -130,7 +131,9 @@ class ResumeForm(StyledFormMixin, forms.Form):
 
 
 class ExtendForm(StyledFormMixin, forms.Form):
-    new_due_at = forms.DateTimeField(label=_("New date (dd/mm/yyyy hh:mm)"))
+    new_due_at = forms.DateTimeField(
+        label=_("New date (dd/mm/yyyy hh:mm)"), validators=[validate_plausible_date]
+    )
     reason = forms.CharField(label=_("Reason and apology"), widget=forms.Textarea(attrs={"rows": 2}))
 
 

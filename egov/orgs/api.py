@@ -9,6 +9,8 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from egov.accounts.permissions import is_staff_user
+from egov.core.api import OBJECT_ERRORS, SIGNED_IN_ERRORS
+from egov.core.schema import Day
 from egov.orgs import selectors
 from egov.orgs.models import Unit
 
@@ -61,14 +63,18 @@ def _node(node: selectors.TreeNode) -> dict[str, object]:
     return {**_unit(node.unit), "children": [_node(c) for c in node.children]}
 
 
-@router.get("/tree", response=list[UnitNodeOut], summary="Organisation tree as of a date")
-def units_tree(request: HttpRequest, as_of: dt.date | None = None) -> list[dict[str, object]]:
+@router.get(
+    "/tree", response={200: list[UnitNodeOut], **SIGNED_IN_ERRORS}, summary="Organisation tree as of a date"
+)
+def units_tree(request: HttpRequest, as_of: Day | None = None) -> list[dict[str, object]]:
     if not is_staff_user(request.user):
         raise HttpError(403, _("Only staff may read the organisation structure."))
     return [_node(n) for n in selectors.unit_tree(as_of=as_of or timezone.localdate())]
 
 
-@router.get("/{int:unit_id}", response=UnitDetailOut, summary="One unit with its successors")
+@router.get(
+    "/{int:unit_id}", response={200: UnitDetailOut, **OBJECT_ERRORS}, summary="One unit with its successors"
+)
 def unit_detail(request: HttpRequest, unit_id: int) -> dict[str, object]:
     unit = selectors.unit_get_for_user(user=request.user, pk=unit_id)
     successors = [

@@ -4,13 +4,15 @@ SMS and chat bots. No account; the same proof and the same rate limits as the pa
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from pydantic import Field
 
-from egov.core.api import error_body
+from egov.core.api import ErrorOut, error_body
+from egov.core.schema import Line
 from egov.portal import selectors
 from egov.portal.ratelimit import rate_limited
 
@@ -18,8 +20,9 @@ router = Router(tags=["public"])
 
 
 class LookupIn(Schema):
-    code: str
-    proof: str  # the receipt's look-up code or the applicant's phone number
+    code: Annotated[Line, Field(max_length=60)]
+    # the receipt's look-up code or the applicant's phone number
+    proof: Annotated[Line, Field(max_length=60)]
 
 
 class TimelineOut(Schema):
@@ -45,7 +48,7 @@ class LookupOut(Schema):
 @router.post(
     "/lookup",
     auth=None,
-    response={200: LookupOut, 404: dict, 429: dict},
+    response={200: LookupOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Status of a dossier by its code and the receipt's look-up code or the applicant's phone",
 )
 def lookup(request: HttpRequest, payload: LookupIn) -> Any:

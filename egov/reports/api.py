@@ -1,20 +1,24 @@
 """Statistics through the API: the same numbers as the pages and the CLI."""
 
-import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.errors import HttpError
 
+from pydantic import Field
+
 from egov.accounts.permissions import is_staff_user
-from egov.core.api import error_body
+from egov.core.api import OBJECT_ERRORS, error_body
+from egov.core.schema import Day, Line
 from egov.reports.ii06a import ii06a
 from egov.reports.periods import Period
 from egov.reports.selectors import report_unit_get
 
 router = Router(tags=["reports"])
+
+UnitCode = Annotated[Line, Field(max_length=40)]
 
 
 def _unit(request: HttpRequest, unit: str, unit_id: int | None) -> Any:
@@ -28,16 +32,16 @@ def _unit(request: HttpRequest, unit: str, unit_id: int | None) -> Any:
 
 @router.get(
     "/ii06a",
-    response={200: dict, 422: dict},
+    response={200: dict, **OBJECT_ERRORS},
     summary="Form II.06a for a unit (agency identifier or statistics code, or unit_id) and a period",
 )
 def report_ii06a(
     request: HttpRequest,
-    start: dt.date,
-    end: dt.date,
-    unit: str = "",
+    start: Day,
+    end: Day,
+    unit: UnitCode = "",
     unit_id: int | None = None,
-    group_by: str = "field",
+    group_by: Literal["field", "level"] = "field",
 ) -> Any:
     target = _unit(request, unit, unit_id)
     try:
@@ -55,8 +59,12 @@ def _num(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-@router.get("/dashboard", response=dict, summary="The leaders' dashboard numbers for a unit (last 12 months)")
-def report_dashboard(request: HttpRequest, unit: str = "", unit_id: int | None = None) -> Any:
+@router.get(
+    "/dashboard",
+    response={200: dict, **OBJECT_ERRORS},
+    summary="The leaders' dashboard numbers for a unit (last 12 months)",
+)
+def report_dashboard(request: HttpRequest, unit: UnitCode = "", unit_id: int | None = None) -> Any:
     from egov.reports.dashboard import dashboard_data
 
     target = _unit(request, unit, unit_id)
@@ -92,14 +100,16 @@ def report_dashboard(request: HttpRequest, unit: str = "", unit_id: int | None =
     }
 
 
-@router.get("/kpis", response={200: dict, 422: dict}, summary="The plan's targets with their live values")
+@router.get(
+    "/kpis", response={200: dict, **OBJECT_ERRORS}, summary="The plan's targets with their live values"
+)
 def report_kpis(
     request: HttpRequest,
-    start: dt.date,
-    end: dt.date,
-    unit: str = "",
+    start: Day,
+    end: Day,
+    unit: UnitCode = "",
     unit_id: int | None = None,
-    plan: str = "",
+    plan: Annotated[Line, Field(max_length=40)] = "",
 ) -> Any:
     from egov.plans.measures import kpi_rows
     from egov.plans.selectors import plan_codes, plan_targets
@@ -134,9 +144,11 @@ def report_kpis(
     )
 
 
-@router.get("/index-766", response={200: dict, 422: dict}, summary="Service index (Decision 766) for a unit")
+@router.get(
+    "/index-766", response={200: dict, **OBJECT_ERRORS}, summary="Service index (Decision 766) for a unit"
+)
 def report_index_766(
-    request: HttpRequest, start: dt.date, end: dt.date, unit: str = "", unit_id: int | None = None
+    request: HttpRequest, start: Day, end: Day, unit: UnitCode = "", unit_id: int | None = None
 ) -> Any:
     from egov.plans.index766 import score_units
 
