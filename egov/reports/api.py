@@ -6,7 +6,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.errors import HttpError
-
 from pydantic import Field
 
 from egov.accounts.permissions import is_staff_user
