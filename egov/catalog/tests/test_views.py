@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -168,7 +169,7 @@ def test_api_write_needs_an_officer(client: Client, catalogue: None, login_as: C
     assert response.status_code in (403, 422)
 
 
-class _BrowserForm(__import__("html.parser").parser.HTMLParser):
+class _BrowserForm(HTMLParser):
     """What a browser submits for the editor's form: every input's value, checked boxes, each
     select's selected option (or its first one), textareas."""
 
