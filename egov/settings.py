@@ -262,3 +262,5 @@ EGOV_PORTAL_RATE_LIMITS = env_limits(
     },
 )
 EGOV_PORTAL_DRAFT_DAYS = env_int("EGOV_PORTAL_DRAFT_DAYS", 30, minimum=1)
+# The audit page lists failed sign-ins (egov.audit); axes keeps them only when asked to.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
