@@ -16,7 +16,12 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AuditFilterForm(StyledFormMixin, forms.Form):
-    actor = forms.CharField(label=_("Who (name or user name)"), max_length=150, required=False)
+    actor = forms.CharField(
+        label=_("Actor"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("name or user name")}),
+    )
     event = forms.ChoiceField(label=_("Event"), required=False)
     unit = forms.TypedChoiceField(
         label=pgettext_lazy("audit", "Unit"), coerce=int, required=False, empty_value=None
