@@ -280,3 +280,5 @@ EGOV_PORTAL_DRAFT_DAYS = env_int("EGOV_PORTAL_DRAFT_DAYS", 30, minimum=1)
 EGOV_AUDIT_ANCHOR_DIR = env_path("EGOV_AUDIT_ANCHOR_DIR", str(DATA_DIR / "audit-anchors"))
 EGOV_AUDIT_ANCHOR_EMAIL = env_str("EGOV_AUDIT_ANCHOR_EMAIL", "")
 EGOV_AUDIT_ANCHOR_MINUTES = env_int("EGOV_AUDIT_ANCHOR_MINUTES", 60, minimum=1)
+# The audit page lists failed sign-ins (egov.audit); axes keeps them only when asked to.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True

@@ -59,7 +59,25 @@ class ProcedureForm(StyledFormMixin, forms.Form):
     legal_basis = forms.CharField(label=_("Legal basis"), widget=TEXTAREA, required=False)
 
 
-class ChannelForm(StyledFormMixin, forms.Form):
+class OptionalRowMixin:
+    """An extra row whose boxes are left as they came is ignored.
+
+    Django treats an extra formset row as empty only when nothing differs from its initial data,
+    but a drop-down always submits its first choice, so every untouched row with a select looked
+    "changed" and failed with "This field is required" on the boxes nobody filled in."""
+
+    fields: dict[str, forms.Field]
+    empty_permitted: bool
+
+    def has_changed(self) -> bool:
+        changed = super().has_changed()  # type: ignore[misc]
+        if not changed or not self.empty_permitted:
+            return bool(changed)
+        typed = [n for n in self.changed_data if not isinstance(self.fields[n], forms.ChoiceField)]  # type: ignore[attr-defined]
+        return bool(typed)
+
+
+class ChannelForm(OptionalRowMixin, StyledFormMixin, forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     time_amount = forms.IntegerField(label=_("Time limit"), min_value=1, max_value=1098)
     time_unit = forms.ChoiceField(label=pgettext_lazy("time limit", "Unit"), choices=TimeUnit.choices)
@@ -75,7 +93,7 @@ class ChannelForm(StyledFormMixin, forms.Form):
     fee_note = forms.CharField(label=_("Fee note"), max_length=255, required=False)
 
 
-class PaperForm(StyledFormMixin, forms.Form):
+class PaperForm(OptionalRowMixin, StyledFormMixin, forms.Form):
     order = forms.IntegerField(label=_("Order"), min_value=1, max_value=32767)
     name = forms.CharField(label=_("Paper"), max_length=500)
     originals = forms.IntegerField(label=_("Originals"), min_value=0, max_value=99, initial=0)
@@ -83,7 +101,7 @@ class PaperForm(StyledFormMixin, forms.Form):
     photocopies = forms.IntegerField(label=_("Photocopies"), min_value=0, max_value=99, initial=0)
 
 
-class StepForm(StyledFormMixin, forms.Form):
+class StepForm(OptionalRowMixin, StyledFormMixin, forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=HandlingLevel.choices)
     order = forms.IntegerField(label=_("Order"), min_value=1, max_value=32767)
     name = forms.CharField(label=_("Step"), max_length=255)

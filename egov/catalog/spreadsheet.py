@@ -1,7 +1,12 @@
 """Catalogue import/export: an .xlsx workbook or a .zip of CSV files, one sheet per group.
 
 Sheets: fields, procedures (one row per procedure), channels, papers, steps (rows keyed by the
-procedure code). Export writes exactly what import reads, so a round trip changes nothing."""
+procedure code). Export writes exactly what import reads, so a round trip changes nothing.
+
+In a workbook the first row holds Vietnamese column headings for the officers; the stable column
+keys live in the hidden sheet "columns" (sheet, key, heading). Import reads a heading through that
+sheet, through the built-in headings, or as a key, so older files with English keys still work.
+CSV archives keep the keys as their header row: they are for machines."""
 
 from __future__ import annotations
 
@@ -13,7 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from egov.catalog.data import ChannelData, PaperData, ProcedureData, StepData, validate
 
@@ -64,6 +71,96 @@ SHEETS: dict[str, list[str]] = {
     ],
 }
 REQUIRED_SHEETS = ("procedures", "channels")
+COLUMNS_SHEET = "columns"
+
+
+def _h(text: str) -> Any:
+    return pgettext_lazy("catalogue column", text)
+
+
+_PROCEDURE_CODE = _h("Procedure code")
+HEADINGS: dict[str, dict[str, Any]] = {
+    "fields": {"code": _h("Field code"), "name": _h("Field name")},
+    "procedures": {
+        "code": _PROCEDURE_CODE,
+        "published_code": _h("Published code"),
+        "name": _h("Procedure name"),
+        "field_code": _h("Field code"),
+        "field_name": _h("Field name"),
+        "levels": _h("Handling levels"),
+        "implementing_agency": _h("Implementing agency"),
+        "applicant_types": _h("Who may apply"),
+        "online_level": _h("Online level"),
+        "legacy_level": _h("Service level (2021)"),
+        "cutoff": _h("Afternoon cut-off (hh:mm)"),
+        "supplement_mode": _h("When papers are supplemented"),
+        "steps": _h("Steps"),
+        "conditions": _h("Conditions"),
+        "results": _h("Results"),
+        "legal_basis": _h("Legal basis"),
+        "decision_number": _h("Publishing decision number"),
+        "decision_date": _h("Decision date (dd/mm/yyyy)"),
+        "is_example_code": _h("Illustrative code"),
+    },
+    "channels": {
+        "code": _PROCEDURE_CODE,
+        "channel": _h("Channel"),
+        "time_amount": _h("Time limit"),
+        "time_unit": _h("Time unit"),
+        "fee_kind": _h("Fee kind"),
+        "fee_amount": _h("Amount (VND)"),
+        "fee_collection": _h("Fee collected"),
+        "fee_note": _h("Fee note"),
+    },
+    "papers": {
+        "code": _PROCEDURE_CODE,
+        "order": _h("Order"),
+        "name": _h("Paper"),
+        "originals": _h("Originals"),
+        "certified_copies": _h("Certified copies"),
+        "photocopies": _h("Photocopies"),
+        "template": _h("Form template"),
+    },
+    "steps": {
+        "code": _PROCEDURE_CODE,
+        "level": _h("Handling level"),
+        "order": _h("Order"),
+        "name": _h("Step"),
+        "role": _h("Responsible role"),
+        "unit_kind": _h("Responsible unit"),
+        "budget_amount": _h("Time budget"),
+        "budget_unit": _h("Budget unit"),
+        "handover_to": _h("Hand over to agency"),
+    },
+}
+
+
+def _norm(heading: str) -> str:
+    return " ".join(heading.split()).casefold()
+
+
+def _builtin_headings() -> dict[tuple[str, str], str]:
+    """(sheet, heading as typed) → key, for the headings in Vietnamese and in English."""
+    out = {}
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for sheet, columns in HEADINGS.items():
+                out.update({(sheet, _norm(str(label))): key for key, label in columns.items()})
+    return out
+
+
+def _keys_for_headings(sheets: dict[str, tuple[list[str], list[list[Any]]]]) -> None:
+    """Replace each sheet's headings by the column keys, in place."""
+    mapping = _builtin_headings()
+    _header, rows = sheets.pop(COLUMNS_SHEET, ([], []))
+    for row in rows:  # the file's own record wins: a heading reworded since still imports
+        cells = [_cell(c) for c in row] + ["", "", ""]
+        if cells[0] in SHEETS and cells[1] in SHEETS[cells[0]]:
+            mapping[(cells[0], _norm(cells[2]))] = cells[1]
+    for sheet, (header, data) in list(sheets.items()):
+        if sheet in SHEETS:
+            keys = [h if h in SHEETS[sheet] else mapping.get((sheet, _norm(h)), h) for h in header]
+            sheets[sheet] = (keys, data)
 
 
 @dataclass(frozen=True)
@@ -145,6 +242,7 @@ def read_xlsx(content: bytes) -> dict[str, tuple[list[str], list[list[Any]]]]:
         rows = [list(r) for r in ws.iter_rows(values_only=True)]
         header = [_cell(h) for h in rows[0]] if rows else []
         sheets[ws.title.strip().lower()] = (header, rows[1:])
+    _keys_for_headings(sheets)
     return sheets
 
 
@@ -400,11 +498,20 @@ def write_xlsx(procedures: list[ProcedureData], fields: dict[str, str]) -> bytes
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    for name, rows in rows_for(procedures, fields).items():
-        sheet = workbook.create_sheet(name)
-        sheet.append(SHEETS[name])
-        for row in rows:
-            sheet.append([_as_text_cell(sheet, v) for v in row])
+    # The headings are for the province's officers, whatever language the exporting screen uses.
+    with translation.override("vi"):
+        for name, rows in rows_for(procedures, fields).items():
+            sheet = workbook.create_sheet(name)
+            sheet.freeze_panes = "A2"
+            sheet.append([str(HEADINGS[name][key]) for key in SHEETS[name]])
+            for row in rows:
+                sheet.append([_as_text_cell(sheet, v) for v in row])
+        keys = workbook.create_sheet(COLUMNS_SHEET)
+        keys.sheet_state = "hidden"
+        keys.append(["sheet", "key", "heading"])
+        for name, columns in SHEETS.items():
+            for key in columns:
+                keys.append([name, key, str(HEADINGS[name][key])])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

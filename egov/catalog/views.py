@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from egov.catalog import selectors, services
@@ -120,6 +121,31 @@ def _attach_problems(problems: list[Any], form: Any, formsets: dict[str, Any]) -
             form.add_error(problem.column if problem.column in form.fields else None, problem.message)
 
 
+SECTIONS = {
+    "channels": gettext_lazy("Channels, time limits and fees"),
+    "papers": gettext_lazy("Required papers"),
+    "process": gettext_lazy("Internal process"),
+}
+
+
+def _error_summary(form: Any, formsets: dict[str, Any]) -> list[str]:
+    """One line per problem, shown next to the save button, where the officer looks after saving."""
+    lines = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else _("Procedure")
+        lines += [f"{label}: {e}" for e in errors]
+    for group, formset in formsets.items():
+        section = SECTIONS[group]
+        lines += [f"{section}: {e}" for e in formset.non_form_errors()]
+        for row, errors in enumerate(formset.errors, start=1):
+            for name, messages_ in errors.items():
+                field = formset.forms[row - 1].fields.get(name)
+                label = field.label if field is not None else ""
+                where = _("%(section)s, row %(row)s") % {"section": section, "row": row}
+                lines += [f"{where} — {label}: {e}" if label else f"{where}: {e}" for e in messages_]
+    return lines
+
+
 def procedure_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
     _require_officer(request)
     procedure = selectors.procedure_get_for_officer(user=request.user, code=code) if code else None
@@ -165,6 +191,7 @@ def procedure_edit(request: HttpRequest, code: str | None = None) -> HttpRespons
     context = {
         "form": form,
         "formsets": formsets,
+        "error_summary": _error_summary(form, formsets) if has_errors else [],
         "procedure": procedure,
         "budget": _budget_summary(data) if data else [],
     }

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from egov.dossiers.models import Dossier, DossierFile, DossierState, FileKind
+from egov.orgs.models import Unit
 
 FORM_TITLES = {
     "01": _("Receipt and appointment for the result"),
@@ -26,6 +27,79 @@ FORM_TITLES = {
     "06": _("Processing control slip"),
 }
 TEMPLATE_VERSION = "2025.1"
+# The event whose actor signs each form; forms 01 and 06 name their people from the dossier itself.
+SIGNER_EVENTS = {"02": "supplement_requested", "03": "refused", "04": "extended", "05": "stopped"}
+# Unit-kind words that open an area's name, longest first, for areas imported without a unit type.
+AREA_PREFIXES = (
+    "thành phố trực thuộc trung ương",
+    "thành phố",
+    "thị trấn",
+    "thị xã",
+    "đặc khu",
+    "phường",
+    "huyện",
+    "quận",
+    "tỉnh",
+    "xã",
+)
+
+
+def area_of(unit: Unit) -> Unit | None:
+    """The administrative area (province, district or commune) the unit sits in."""
+    current: Unit | None = unit
+    while current is not None and not current.is_area:
+        current = current.parent
+    return current
+
+
+def place_name(unit: Unit) -> str:
+    """The place name of Decree 30's date line ("Rạch Giá, ngày …").
+
+    Units carry no place-name field, so it is derived from the area the unit sits in: the area's
+    name without its unit-kind word ("Thành phố Rạch Giá" → "Rạch Giá", "Phường Vĩnh Thanh" →
+    "Vĩnh Thanh")."""
+    area = area_of(unit)
+    if area is None:
+        return ""
+    name = area.name.strip()
+    prefixes = ((area.unit_type.strip(),) if area.unit_type.strip() else ()) + AREA_PREFIXES
+    for prefix in prefixes:
+        if name.lower().startswith(prefix.lower() + " "):
+            rest = name[len(prefix) :].strip()
+            # "Phường 5, ngày …" — a numbered ward keeps its kind word.
+            return name if rest.isdigit() else rest
+    return name
+
+
+def agency_line(unit: Unit) -> tuple[str, str]:
+    """The agency name split so that a line break can never fall inside its place name:
+    ("Ủy ban nhân dân", "phường Vĩnh Thanh"); the second part is printed unbreakable."""
+    area = area_of(unit)
+    name = unit.name.strip()
+    if area is not None and area.pk != unit.pk:
+        tail = area.name.strip()
+        if tail and name.lower().endswith(" " + tail.lower()):
+            return name[: -len(tail)].strip(), name[-len(tail) :]
+    return name, ""
+
+
+def form_header(*, parent: Unit | None, issuer: Unit) -> dict[str, Any]:
+    """Decree 30's header block: the supervising agency (plain), the issuing agency (bold), the
+    place name for the date line."""
+    lines = []
+    if parent is not None and parent.pk != issuer.pk:
+        lines.append({"parts": agency_line(parent), "bold": False})
+    lines.append({"parts": agency_line(issuer), "bold": True})
+    return {"agency_lines": lines, "place": place_name(issuer)}
+
+
+def form_signer(dossier: Dossier, form_no: str) -> Any:
+    """Who signs the form: the person who did what the form records."""
+    kind = SIGNER_EVENTS.get(form_no)
+    if kind is None:
+        return dossier.created_by
+    event = dossier.events.filter(kind=kind).select_related("actor").order_by("-at", "-pk").first()
+    return event.actor if event is not None and event.actor is not None else None
 
 
 def forms_available(dossier: Dossier) -> list[str]:
@@ -63,6 +137,7 @@ def _render(dossier: Dossier, form_no: str) -> str:
         "pause": dossier.pauses.filter(kind="supplement").order_by("-started_at").first(),
         "extension": dossier.extensions.order_by("-created_at").first(),
         "committee": dossier.resolving_unit,
+        "signer": form_signer(dossier, form_no),
         "template_version": TEMPLATE_VERSION,
     }
     return render_to_string(f"dossiers/forms/form_{form_no}.html", context)

@@ -197,3 +197,56 @@ def test_cli_import_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert egov_main(["catalog", "import", str(good), "--dry-run"]) == 0
     assert "2 unchanged" in capsys.readouterr().out
     assert egov_main(["catalog", "import", str(tmp_path / "missing.xlsx")]) == 2
+
+
+@pytest.mark.django_db
+def test_headings_are_vietnamese_with_the_keys_in_a_hidden_sheet() -> None:
+    """Issue #13: the column headings were the English keys."""
+    _published_catalogue()
+    book = load_workbook(io.BytesIO(catalog_export_bytes()))
+    headings = [c.value for c in book["procedures"][1]]
+    assert headings[:3] == ["Mã thủ tục", "Mã công bố", "Tên thủ tục"]
+    assert not set(headings) & set(SHEETS["procedures"])
+    assert [c.value for c in book["steps"][1]][-1] == "Chuyển cho cơ quan"
+    columns = book["columns"]
+    assert columns.sheet_state == "hidden"
+    assert ("procedures", "legal_basis", "Căn cứ pháp lý") in {
+        tuple(c.value for c in row) for row in columns.iter_rows(min_row=2)
+    }
+
+
+def _reset_catalogue() -> None:
+    from egov.catalog.models import Field, Procedure
+
+    ProcedureVersion.objects.all().delete()  # test-only reset of a throw-away catalogue
+    Procedure.objects.all().delete()
+    Field.objects.all().delete()
+
+
+def _rewrite(content: bytes, *, english_keys: bool = False, drop_columns: bool = False) -> bytes:
+    book = load_workbook(io.BytesIO(content))
+    if english_keys:
+        for name, keys in SHEETS.items():
+            for i, key in enumerate(keys, start=1):
+                book[name].cell(row=1, column=i, value=key)
+    if drop_columns or english_keys:
+        book.remove(book["columns"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("variant", ["as exported", "older file with English keys", "columns sheet deleted"])
+def test_round_trip_with_vietnamese_headings_and_older_files(variant: str) -> None:
+    _published_catalogue()
+    before = _snapshot()
+    content = catalog_export_bytes(fmt="xlsx")
+    if variant == "older file with English keys":
+        content = _rewrite(content, english_keys=True)
+    elif variant == "columns sheet deleted":
+        content = _rewrite(content, drop_columns=True)
+    _reset_catalogue()
+    report = catalog_import_bytes(content=content, filename="catalogue.xlsx", by=None)
+    assert (report.created, report.published) == (2, 2)
+    assert _snapshot() == before

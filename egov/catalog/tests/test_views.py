@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -166,3 +167,80 @@ def test_api_write_needs_an_officer(client: Client, catalogue: None, login_as: C
     login_as("officer_a1")
     response = client.put("/api/v1/procedures/1.001193/draft", {}, content_type="application/json")
     assert response.status_code in (403, 422)
+
+
+class _BrowserForm(HTMLParser):
+    """What a browser submits for the editor's form: every input's value, checked boxes, each
+    select's selected option (or its first one), textareas."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: list[tuple[str, str]] = []
+        self._select: str | None = None
+        self._select_value: str | None = None
+        self._first: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "input" and a.get("name") and a.get("type") not in {"submit", "button"}:
+            if a.get("type") in {"checkbox", "radio"}:
+                if "checked" in a:
+                    self.data.append((a["name"], a.get("value", "on")))
+            else:
+                self.data.append((a["name"], a.get("value", "")))
+        elif tag == "select":
+            self._select, self._select_value, self._first = a.get("name"), None, None
+        elif tag == "option" and self._select:
+            if self._first is None:
+                self._first = a.get("value", "")
+            if "selected" in a:
+                self._select_value = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = a.get("name")
+            self.data.append((self._textarea or "", ""))
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            name, value = self.data.pop()
+            self.data.append((name, value + data.lstrip("\n") if not value else value + data))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select" and self._select:
+            self.data.append(
+                (self._select, self._select_value if self._select_value is not None else self._first or "")
+            )
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def _as_submitted(page: str) -> dict[str, Any]:
+    parser = _BrowserForm()
+    parser.feed(page[page.index('<form method="post" novalidate>') :])
+    out: dict[str, Any] = {}
+    for name, value in parser.data:
+        if name in out:
+            out[name] = [*out[name], value] if isinstance(out[name], list) else [out[name], value]
+        else:
+            out[name] = value
+    return out
+
+
+def test_saving_unchanged_ignores_the_blank_extra_rows(client: Client, officer: Any, catalogue: None) -> None:
+    """Issue #13: the two blank extra process rows failed with six "This field is required"."""
+    page = client.get("/catalog/p/1.001193/edit/").content.decode()
+    submitted = _as_submitted(page)
+    assert submitted["st-TOTAL_FORMS"] != submitted["st-INITIAL_FORMS"]  # there are blank rows
+    response = client.post("/catalog/p/1.001193/edit/", submitted)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert ProcedureVersion.objects.filter(procedure__code="1.001193", status=VersionStatus.DRAFT).exists()
+
+
+def test_a_failed_save_says_why_next_to_the_button(client: Client, officer: Any, catalogue: None) -> None:
+    response = client.post("/catalog/new/", _form({"st-1-name": "", "name": ""}))
+    assert response.status_code == 422
+    body = response.content.decode()
+    summary = body[body.index('id="save-errors"') : body.index("Lưu bản nháp")]
+    assert "Bản nháp chưa được lưu: 2 lỗi cần sửa" in summary
+    assert "Quy trình nội bộ, dòng 2" in summary

@@ -272,3 +272,22 @@ def test_line_chart_leaves_gaps_for_missing_values() -> None:
     assert svg.count("<polyline") == 1  # a, then a gap, then c–d
     assert ">80%</text>" in svg and ">100%</text>" in svg and "2020: 82.16%" in svg
     assert 'stroke-dasharray="6 4"' in svg and "style=" not in svg
+
+
+def test_period_label_matches_the_period_and_satisfaction_is_in_vietnamese(
+    client: Client, history: list[Dossier], personas: dict[str, Any], login_as: Callable[[str], Any]
+) -> None:
+    """Issue #13: in December the "12 tháng gần nhất" label covered 1 January to today, and the
+    satisfaction card was an untranslated English sentence."""
+    from egov.portal.models import Rating
+
+    resolved = [d for d in history if d.resolved_at is not None]
+    for dossier, score in zip(resolved[:3], ["satisfied", "very_satisfied", "not_satisfied"], strict=True):
+        Rating.objects.create(dossier=dossier, user=personas["citizen"], score=score)
+    login_as("system_admin")
+    page = client.get(URL).content.decode()
+    assert "12 tháng gần nhất" not in page
+    assert "tháng này tính đến hôm nay và 11 tháng trước đó" in page
+    assert "ratings given on the portal" not in page
+    assert "2 trên 3 lượt đánh giá trên Cổng dịch vụ công là hài lòng hoặc rất hài lòng" in page
+    assert twelve_months(dt.date(2026, 12, 7)).start == dt.date(2026, 1, 1)
