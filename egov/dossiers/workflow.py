@@ -89,12 +89,14 @@ def is_step_handler(user: Any, dossier: Dossier) -> bool:
 
 
 def can_assign_step(user: Any, dossier: Dossier) -> bool:
+    """Heads of division and leaders over the step's unit assign it, but never a step of a
+    role above their own (a head does not hand out the leader's signature)."""
     step = _active_step(dossier)
-    return (
-        step is not None
-        and is_staff_user(user)
-        and _covers(user, {Role.HEAD_OF_DIVISION, Role.AGENCY_LEADER}, step.unit)
-    )
+    if step is None or not is_staff_user(user):
+        return False
+    rank = _RANK.get(step.role, 0)
+    assigners = {r.value for r in _SIGNING_ROLES if _RANK[r] >= rank}
+    return bool(assigners) and _covers(user, assigners, step.unit)
 
 
 def _working_orders(dossier: Dossier) -> list[tuple[int, str]]:
