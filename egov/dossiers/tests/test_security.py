@@ -222,3 +222,17 @@ def test_online_submission_keeps_its_own_token_per_applicant(
     }
     first = services.dossier_register_online(**kwargs)
     assert services.dossier_register_online(**kwargs) == first
+
+
+def test_a_model_error_naming_several_fields_becomes_form_errors_not_a_crash() -> None:
+    from django.core.exceptions import ValidationError
+
+    from egov.dossiers.forms import IntakeForm
+    from egov.dossiers.views import _add_validation_error
+
+    form = IntakeForm({})
+    form.is_valid()
+    error = ValidationError({"applicant_name": ["Tên quá dài."], "intake_token": ["Đã dùng."]})
+    _add_validation_error(form, error, "files")
+    assert "Tên quá dài." in form.errors["applicant_name"]
+    assert "Đã dùng." in form.errors["intake_token"]
