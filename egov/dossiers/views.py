@@ -246,23 +246,27 @@ def _action_forms(
 ) -> dict[str, Any]:
     """One form per action the workflow table allows this user now; nothing else decides."""
     bound = bound or {}
+    return {
+        action: bound.get(action) or _action_form(dossier, action)
+        for action in available_actions(request.user, dossier)
+        if action in ACTIONS  # the citizen's supplement is not a back-office button
+    }
+
+
+def _action_form(dossier: Dossier, action: str, data: Any = None, files: Any = None) -> Any:
+    """The action's form, with the choices this dossier offers (later units, earlier steps, people)."""
+    form_class, form_kwargs, _fn = ACTIONS[action]
     step = dossier.current_step
-    seq = {"step_seq": step.seq} if step is not None else {}
-    forms: dict[str, Any] = {}
-    for action in available_actions(request.user, dossier):
-        if action not in ACTIONS:
-            continue  # not a back-office button (the citizen's supplement)
-        form_class, form_kwargs, _fn = ACTIONS[action]
-        form = bound.get(action) or form_class(initial=seq, **form_kwargs)
-        if step is not None and action == Action.FORWARD:
-            _forward_choices(dossier, step, form)
-        elif step is not None and action == Action.SEND_BACK:
-            earlier = [t for t in _templates(dossier) if t.order < step.order]
-            form.fields["to_order"].choices = [(t.order, f"{t.order}. {t.name}") for t in earlier]
-        elif step is not None and action == Action.ASSIGN:
-            form.fields["to"].choices = _assignees(step)
-        forms[action] = form
-    return forms
+    initial = {"step_seq": step.seq} if step is not None else {}
+    form = form_class(data, files, initial=initial, **form_kwargs)
+    if step is not None and action == Action.FORWARD:
+        _forward_choices(dossier, step, form)
+    elif step is not None and action == Action.SEND_BACK:
+        earlier = [t for t in _templates(dossier) if t.order < step.order]
+        form.fields["to_order"].choices = [(t.order, f"{t.order}. {t.name}") for t in earlier]
+    elif step is not None and action == Action.ASSIGN:
+        form.fields["to"].choices = _assignees(step)
+    return form
 
 
 def _templates(dossier: Dossier) -> list[Any]:
@@ -330,7 +334,7 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
-    form_class, form_kwargs, fn = ACTIONS[action]
+    fn = ACTIONS[action][2]
     try:
         require(action, request.user, dossier)
     except services.DossierError as exc:
@@ -341,10 +345,7 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if isinstance(exc, services.ActionForbidden):
             raise PermissionDenied from exc
         return dossier_detail(request, pk, error=str(exc))
-    available = _action_forms(request, dossier)
-    form = form_class(request.POST, request.FILES, **form_kwargs)
-    if action in available:
-        form.fields.update({k: v for k, v in available[action].fields.items() if k in form.fields})
+    form = _action_form(dossier, action, request.POST, request.FILES)
     if form.is_valid():
         step = dossier.current_step
         if "step_seq" in form.cleaned_data and (step is None or step.seq != form.cleaned_data["step_seq"]):
