@@ -42,11 +42,14 @@ PERSONAS = [
 SEES = {"officer_a1", "specialist", "leader", "head", "auditor"}
 MANAGERS = {"officer_a1", "specialist", "leader", "head"}
 
-STATES = ["registered", "step2", "step3", "supplement", "resolved", "returned", "withdrawn"]
+STATES = ["registered", "step1", "step2", "step3", "supplement", "resolved", "returned", "withdrawn"]
 
 # The rule, by hand: (state, action) → who may. Every other cell is refused.
 ALLOWED: dict[tuple[str, Action], set[str]] = {
     ("registered", Action.ACCEPT): {"officer_a1"},
+    # Sent back to the counter's intake step: the one-stop officer's again (nobody takes it over).
+    ("step1", Action.FORWARD): {"officer_a1"},
+    ("step1", Action.ASSIGN): {"leader", "head"},
     ("step2", Action.ASSIGN): {"leader", "head"},
     ("step2", Action.FORWARD): {"specialist", "leader", "head"},
     ("step2", Action.SEND_BACK): {"specialist", "leader", "head"},
@@ -57,6 +60,7 @@ ALLOWED: dict[tuple[str, Action], set[str]] = {
     ("resolved", Action.RETURN): {"officer_a1"},
     # The applicant's own act, from the portal (neither a back-office button nor the staff API).
     ("supplement", Action.SUBMIT_SUPPLEMENT): {"citizen"},
+    **{("step1", a): MANAGERS for a in (Action.PAUSE, Action.EXTEND, Action.STOP, Action.WITHDRAW)},
     **{("step2", a): MANAGERS for a in (Action.PAUSE, Action.EXTEND, Action.STOP, Action.WITHDRAW)},
     **{("step3", a): MANAGERS for a in (Action.PAUSE, Action.EXTEND, Action.STOP, Action.WITHDRAW)},
     **{("supplement", a): MANAGERS for a in (Action.RESUME, Action.EXTEND, Action.STOP, Action.WITHDRAW)},
@@ -106,6 +110,8 @@ def _build(state: str, receive: Any, procedure: Any, province: Province, people:
     dossier = receive(applicant_user=people["citizen"])
     if state == "supplement":
         services.dossier_pause(dossier=dossier, kind="supplement", reason="Thiếu", items="Giấy", by=officer)
+    elif state == "step1":
+        services.step_send_back(dossier=dossier, to_order=1, reason="Thiếu giấy", by=specialist)
     elif state == "withdrawn":
         services.dossier_withdraw(dossier=dossier, reason="Rút", by=officer)
     elif state in {"step3", "resolved", "returned"}:
@@ -117,15 +123,16 @@ def _build(state: str, receive: Any, procedure: Any, province: Province, people:
     return Dossier.objects.get(pk=dossier.pk)
 
 
+_HOLDER = {Role.AGENCY_LEADER: "leader", Role.ONE_STOP_OFFICER: "officer_a1"}
+
+
 def _input(action: Action, dossier: Dossier, people: dict[str, Any]) -> dict[str, Any]:
     """A valid input for the action, so that an allowed POST succeeds."""
     step = dossier.current_step
     later = timezone.localtime(timezone.now() + dt.timedelta(days=30)).replace(second=0, microsecond=0)
     data: dict[str, Any] = {
         Action.ACCEPT: {},
-        Action.ASSIGN: {
-            "to": people["leader" if step and step.role == Role.AGENCY_LEADER else "specialist"].pk
-        },
+        Action.ASSIGN: {"to": people[_HOLDER.get(step.role if step else "", "specialist")].pk},
         Action.FORWARD: {"note": "Đạt"},
         Action.SEND_BACK: {"to_order": (step.order - 1) if step else 1, "reason": "Thiếu thẩm định"},
         Action.DECIDE: {"outcome": "approved", "reason": ""},
