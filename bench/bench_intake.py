@@ -48,6 +48,14 @@ def main() -> int:
     counters = list(
         Unit.objects.filter(kind="one_stop", level="commune", valid_to__isnull=True).order_by("pk")[:8]
     )
+    # Only a counter's own one-stop officers receive there (egov.dossiers.workflow).
+    from egov.accounts.services import role_grant
+    from egov.dossiers.permissions import can_receive_at
+
+    for unit in counters:
+        if not can_receive_at(officer, unit):
+            role_grant(user=officer, unit=unit, role="one_stop_officer", by=None)
+    officer = User.objects.get(pk=officer.pk)
     version = ProcedureVersion.objects.get(procedure__code="1.001193", status="published")
     papers = [PaperIn(p.name, p.originals, p.certified_copies, p.photocopies) for p in version.papers.all()]
     applicant = ApplicantIn(kind="citizen", name="Nguyễn Văn Thử", phone="0912345678")

@@ -11,12 +11,14 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
+from egov.accounts.permissions import is_staff_user
 from egov.catalog.models import ApplicantType, Channel, ProcedureVersion
 from egov.core.api import OBJECT_ERRORS, SIGNED_IN_ERRORS, error_body
 from egov.core.schema import Amount, Block, Count, Email, Line, Moment
 from egov.dossiers import selectors, services
 from egov.dossiers.models import Dossier, Outcome, PauseKind, ReturnMethod
-from egov.dossiers.permissions import can_act_on_step, can_manage_dossier, can_receive_at
+from egov.dossiers.permissions import can_receive_at
+from egov.dossiers.workflow import API_ACTIONS, Action, require
 from egov.orgs.models import Unit
 
 router = Router(tags=["dossiers"])
@@ -81,6 +83,8 @@ def _national() -> dict[str, int]:
 )
 @paginate(PageNumberPagination, page_size=50)
 def dossiers_list(request: HttpRequest, filters: Query[ListFilters]) -> Any:
+    if not is_staff_user(request.user):
+        raise HttpError(404, _("Not found."))  # the staff API does not exist for citizens
     national = _national()
     qs = selectors.dossier_list(request.user, view=filters.view, q=filters.q).select_related(
         "procedure_version__procedure"
@@ -132,10 +136,11 @@ def dossier_receive(request: HttpRequest, payload: ReceiveIn) -> Any:
     unit = get_object_or_404(Unit, pk=payload.unit_id)
     if not can_receive_at(request.user, unit):
         raise HttpError(403, _("You do not receive dossiers at this counter."))
-    if payload.intake_token:
-        existing = Dossier.objects.filter(intake_token=payload.intake_token).first()
-        if existing is not None:
-            return Status(200, _out(existing, _national()))
+    existing = selectors.dossier_for_intake_token(
+        token=payload.intake_token or "", unit=unit, user=request.user
+    )
+    if existing is not None:
+        return Status(200, _out(existing, _national()))
     version = ProcedureVersion.objects.filter(
         procedure__code=payload.procedure_code, status="published"
     ).first()
@@ -190,69 +195,48 @@ class ActionIn(Schema):
     "/{int:dossier_id}/{action}", response={200: DossierOut, **OBJECT_ERRORS}, summary="Act on a dossier"
 )
 def dossier_act(request: HttpRequest, dossier_id: int, action: str, payload: ActionIn) -> Any:
+    """404 for a dossier the caller may not see, 422 for an action the dossier's state does not
+    allow, 403 for an action the caller may not take (egov.dossiers.workflow decides)."""
     dossier = selectors.dossier_get_for_user(user=request.user, pk=dossier_id)
-    user = request.user
-    step = dossier.current_step
-    on_step = step is not None and can_act_on_step(user, step)
-    manage = can_manage_dossier(user, dossier)
-    handlers = {
-        "forward": (
-            on_step,
-            lambda: services.step_forward(
-                dossier=dossier,
-                by=user,
-                note=payload.note,
-                to_unit=get_object_or_404(Unit, pk=payload.to_unit_id) if payload.to_unit_id else None,
-            ),
-        ),
-        "send_back": (
-            on_step,
-            lambda: services.step_send_back(
-                dossier=dossier, to_order=payload.to_order or 0, reason=payload.reason, by=user
-            ),
-        ),
-        "decide": (
-            on_step,
-            lambda: services.dossier_decide(
-                dossier=dossier, outcome=payload.outcome, reason=payload.reason, by=user
-            ),
-        ),
-        "pause": (
-            manage,
-            lambda: services.dossier_pause(
-                dossier=dossier, kind=payload.kind, reason=payload.reason, items=payload.items, by=user
-            ),
-        ),
-        "resume": (manage, lambda: services.dossier_resume(dossier=dossier, by=user, note=payload.note)),
-        "extend": (
-            manage,
-            lambda: services.dossier_extend(
-                dossier=dossier,
-                new_due_at=payload.new_due_at or dt.datetime.min.replace(tzinfo=dt.UTC),
-                reason=payload.reason,
-                by=user,
-            ),
-        ),
-        "stop": (manage, lambda: services.dossier_stop(dossier=dossier, reason=payload.reason, by=user)),
-        "withdraw": (
-            manage,
-            lambda: services.dossier_withdraw(dossier=dossier, reason=payload.reason, by=user),
-        ),
-        "return": (
-            manage,
-            lambda: services.dossier_return(
-                dossier=dossier, by=user, received_by=payload.received_by, tracking=payload.tracking
-            ),
-        ),
-    }
-    if action not in handlers:
+    if action not in API_ACTIONS:
         raise HttpError(404, _("Not found."))
-    allowed, run = handlers[action]
-    if not allowed:
-        raise HttpError(403, _("You may not do this on this dossier."))
     try:
-        run()
+        require(action, request.user, dossier)
+        _run(Action(action), dossier, request.user, payload)
+    except services.ActionForbidden as exc:
+        raise HttpError(403, str(exc)) from exc
     except services.DossierError as exc:
         return _refused(exc)
     dossier.refresh_from_db()
     return Status(200, _out(dossier, _national()))
+
+
+def _run(action: Action, dossier: Dossier, user: Any, payload: ActionIn) -> None:
+    if action == Action.ACCEPT:
+        services.dossier_accept(dossier=dossier, by=user)
+    elif action == Action.FORWARD:
+        to_unit = get_object_or_404(Unit, pk=payload.to_unit_id) if payload.to_unit_id else None
+        services.step_forward(dossier=dossier, by=user, note=payload.note, to_unit=to_unit)
+    elif action == Action.SEND_BACK:
+        services.step_send_back(
+            dossier=dossier, to_order=payload.to_order or 0, reason=payload.reason, by=user
+        )
+    elif action == Action.DECIDE:
+        services.dossier_decide(dossier=dossier, outcome=payload.outcome, reason=payload.reason, by=user)
+    elif action == Action.PAUSE:
+        services.dossier_pause(
+            dossier=dossier, kind=payload.kind, reason=payload.reason, items=payload.items, by=user
+        )
+    elif action == Action.RESUME:
+        services.dossier_resume(dossier=dossier, by=user, note=payload.note)
+    elif action == Action.EXTEND:
+        new_due_at = payload.new_due_at or dt.datetime.min.replace(tzinfo=dt.UTC)
+        services.dossier_extend(dossier=dossier, new_due_at=new_due_at, reason=payload.reason, by=user)
+    elif action == Action.STOP:
+        services.dossier_stop(dossier=dossier, reason=payload.reason, by=user)
+    elif action == Action.WITHDRAW:
+        services.dossier_withdraw(dossier=dossier, reason=payload.reason, by=user)
+    elif action == Action.RETURN:
+        services.dossier_return(
+            dossier=dossier, by=user, received_by=payload.received_by, tracking=payload.tracking
+        )

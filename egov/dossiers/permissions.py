@@ -1,4 +1,6 @@
-"""Who may see and act on dossiers. Roles cover their unit and every unit below it."""
+"""Who may see dossiers. Roles cover their unit and every unit below it.
+
+Who may *act* on a dossier is decided in one place only: the table in ``egov.dossiers.workflow``."""
 
 from __future__ import annotations
 
@@ -6,19 +8,26 @@ from typing import Any
 
 from egov.accounts.models import Role
 from egov.accounts.permissions import is_staff_user, is_system_admin, role_paths
-from egov.dossiers.models import Dossier, DossierStep
+from egov.dossiers.workflow import is_counter_officer
 from egov.orgs.models import Unit
 
-ALL_ROLES = {r.value for r in Role}
-
-
-def _covers(paths: list[str], unit: Unit) -> bool:
-    return any(unit.path.startswith(p) for p in paths)
+# The roles that handle dossiers, and the auditor (read-only). Administering staff (unit
+# administrators) or the catalogue (catalogue officers) gives no sight of anybody's dossier.
+DOSSIER_ROLES = frozenset(
+    {
+        Role.ONE_STOP_OFFICER,
+        Role.SPECIALIST,
+        Role.HEAD_OF_DIVISION,
+        Role.AGENCY_LEADER,
+        Role.CLERK,
+        Role.AUDITOR,
+    }
+)
 
 
 def can_receive_at(user: Any, unit: Unit) -> bool:
     """One-stop officers receive dossiers at the counters of their units."""
-    return is_staff_user(user) and _covers(role_paths(user, {Role.ONE_STOP_OFFICER}), unit)
+    return is_counter_officer(user, unit)
 
 
 def receiving_units_for(user: Any) -> list[Unit]:
@@ -30,37 +39,12 @@ def receiving_units_for(user: Any) -> list[Unit]:
     )
 
 
-def can_act_on_step(user: Any, step: DossierStep) -> bool:
-    """The person the step is assigned to, or anyone holding the step's role over its unit.
-    Heads and leaders over the unit may also act (they can take over a step)."""
-    if not is_staff_user(user):
-        return False
-    if step.assigned_to_id == user.pk:
-        return True
-    if _covers(role_paths(user, {step.role}), step.unit):
-        return True
-    return _covers(role_paths(user, {Role.HEAD_OF_DIVISION, Role.AGENCY_LEADER}), step.unit)
-
-
-def can_assign(user: Any, step: DossierStep) -> bool:
-    return is_staff_user(user) and _covers(
-        role_paths(user, {Role.HEAD_OF_DIVISION, Role.AGENCY_LEADER}), step.unit
-    )
-
-
-def can_manage_dossier(user: Any, dossier: Dossier) -> bool:
-    """Supplement, pause, extension, stop, withdrawal: the one-stop officers of the receiving
-    unit, and the leaders of the resolving agency."""
-    if not is_staff_user(user):
-        return False
-    return _covers(role_paths(user, {Role.ONE_STOP_OFFICER}), dossier.receiving_unit) or _covers(
-        role_paths(user, {Role.AGENCY_LEADER, Role.HEAD_OF_DIVISION, Role.SPECIALIST}), dossier.resolving_unit
-    )
-
-
 def sees_everything(user: Any) -> bool:
     return is_system_admin(user)
 
 
 def visible_paths(user: Any) -> list[str]:
-    return role_paths(user, ALL_ROLES)
+    """Subtrees whose dossiers the user may read: only where they hold a dossier role."""
+    if not is_staff_user(user):
+        return []
+    return role_paths(user, {r.value for r in DOSSIER_ROLES})

@@ -48,8 +48,24 @@ def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
     )
 
 
+def dossiers_for_back_office(user: Any) -> QuerySet[Dossier]:
+    """What the back office (pages, staff API) shows: staff only. Citizens read their own
+    dossiers through the portal, which hides officers' names, notes and internal steps."""
+    if not is_staff_user(user):
+        return Dossier.objects.none()
+    return dossiers_visible_to(user)
+
+
 def dossier_get_for_user(*, user: Any, pk: int) -> Dossier:
-    return get_object_or_404(dossiers_visible_to(user), pk=pk)
+    """One dossier for the back office; 404 for anyone who may not see it, citizens included."""
+    return get_object_or_404(dossiers_for_back_office(user), pk=pk)
+
+
+def dossier_for_intake_token(*, token: str, unit: Any, user: Any) -> Dossier | None:
+    """The dossier this officer already made at this counter from this intake form, if any."""
+    if not token or not getattr(user, "pk", None):
+        return None
+    return Dossier.objects.filter(intake_token=token, receiving_unit=unit, created_by=user).first()
 
 
 def inbox_for(user: Any) -> QuerySet[Dossier]:
@@ -63,12 +79,14 @@ def inbox_for(user: Any) -> QuerySet[Dossier]:
                 "current_step__unit", paths
             )
     return (
-        dossiers_visible_to(user).filter(condition, current_step__status=StepStatus.ACTIVE).order_by("due_at")
+        dossiers_for_back_office(user)
+        .filter(condition, current_step__status=StepStatus.ACTIVE)
+        .order_by("due_at")
     )
 
 
 def dossier_list(user: Any, *, view: str, q: str = "") -> QuerySet[Dossier]:
-    qs = dossiers_visible_to(user)
+    qs = dossiers_for_back_office(user)
     now = timezone.now()
     if view == "inbox":
         qs = inbox_for(user)

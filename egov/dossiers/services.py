@@ -11,16 +11,16 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egov.accounts.permissions import role_paths
 from egov.audit.models import AuditEvent
 from egov.audit.services import audit_record
 from egov.catalog.models import ProcedureVersion, ProcessStep, VersionStatus
 from egov.catalog.selectors import version_rules
 from egov.core.uploads import check_upload
 from egov.dossiers import clock
+from egov.dossiers.errors import ActionForbidden, DossierError, WrongState
 from egov.dossiers.models import (
     FINISHED_STATES,
-    OPEN_STATES,
-    PAUSED_STATES,
     DailyCounter,
     Dossier,
     DossierEvent,
@@ -37,17 +37,9 @@ from egov.dossiers.models import (
     Timeliness,
 )
 from egov.dossiers.notify import notify_applicant
+from egov.dossiers.workflow import Action, require, require_counter
 from egov.orgs.models import Unit
 from egov.workcal import Status, classify
-
-
-class DossierError(Exception):
-    """A transition that is not allowed; the message is for the clerk (Vietnamese)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
 
 # ---------------------------------------------------------------- helpers
 
@@ -174,14 +166,6 @@ def _locked(dossier: Dossier) -> Dossier:
         .select_related("procedure_version", "receiving_unit", "resolving_unit")
         .get(pk=dossier.pk)
     )
-
-
-def _require_state(dossier: Dossier, allowed: set[str] | frozenset[str]) -> None:
-    if dossier.state not in allowed:
-        raise DossierError(
-            _("This action is not possible while the dossier is “%(state)s”.")
-            % {"state": dossier.get_state_display()}
-        )
 
 
 def dossier_attach_file(*, dossier: Dossier, upload: Any, kind: str, by: Any, name: str = "") -> DossierFile:
@@ -341,7 +325,20 @@ def dossier_receive(
     files: list[Any] | None = None,
     intake_token: str | None = None,
 ) -> Dossier:
-    """Receive a complete dossier at the counter (or by post): give it its code and its legal due time."""
+    """Receive a complete dossier at the counter (or by post): give it its code and its legal due time.
+
+    A repeated ``intake_token`` returns the dossier it already made, but only to the officer who
+    made it at the same counter; anybody else's token is refused (the form must be reopened)."""
+    require_counter(by, unit)
+    if intake_token:
+        existing = Dossier.objects.filter(intake_token=intake_token).first()
+        if existing is not None:
+            if existing.receiving_unit_id == unit.pk and existing.created_by_id == by.pk:
+                return existing
+            raise DossierError(
+                _("This intake form was already used for another reception; open a new form."),
+                "intake_token",
+            )
     resolving_unit = resolving_unit or unit.parent or unit
     level = _check_receivable(version, unit, resolving_unit)
     if not papers:
@@ -431,7 +428,7 @@ def dossier_accept(*, dossier: Dossier, by: Any) -> Dossier:
     """An officer accepts an online submission: the clock starts now (outside office hours, at
     the next opening) and the internal process begins."""
     dossier = _locked(dossier)
-    _require_state(dossier, {DossierState.REGISTERED})
+    require(Action.ACCEPT, by, dossier)
     now = timezone.now()
     dossier.received_at = now
     dossier.state = DossierState.PROCESSING
@@ -457,9 +454,12 @@ def dossier_accept(*, dossier: Dossier, by: Any) -> Dossier:
 @transaction.atomic
 def step_assign(*, dossier: Dossier, to: Any, by: Any) -> DossierStep:
     dossier = _locked(dossier)
-    _require_state(dossier, OPEN_STATES)
+    require(Action.ASSIGN, by, dossier)
     step = dossier.current_step
     assert step is not None
+    # The assignee then acts on the step as its handler: they must hold its role there.
+    if not any(step.unit.path.startswith(p) for p in role_paths(to, {step.role})):
+        raise DossierError(_("This person does not hold the step's role in its unit."), "to")
     step.assigned_to = to
     step.save(update_fields=["assigned_to"])
     _event(dossier, "step_assigned", by, str(to), step=step.seq)
@@ -472,7 +472,7 @@ def step_forward(*, dossier: Dossier, by: Any, note: str = "", to_unit: Unit | N
     """Finish the current step and start the next one (handing over to ``to_unit`` when the
     next step belongs to another agency)."""
     dossier = _locked(dossier)
-    _require_state(dossier, {DossierState.PROCESSING})
+    require(Action.FORWARD, by, dossier)
     step = dossier.current_step
     assert step is not None
     now = timezone.now()
@@ -495,7 +495,7 @@ def step_forward(*, dossier: Dossier, by: Any, note: str = "", to_unit: Unit | N
 @transaction.atomic
 def step_send_back(*, dossier: Dossier, to_order: int, reason: str, by: Any) -> Dossier:
     dossier = _locked(dossier)
-    _require_state(dossier, {DossierState.PROCESSING})
+    require(Action.SEND_BACK, by, dossier)
     if not reason.strip():
         raise DossierError(_("Say why the dossier is sent back."), "reason")
     step = dossier.current_step
@@ -521,7 +521,7 @@ def dossier_pause(
 ) -> Pause:
     """Stop the clock: a supplement request (form 02), a financial obligation, or a consultation."""
     dossier = _locked(dossier)
-    _require_state(dossier, {DossierState.PROCESSING})
+    require(Action.PAUSE, by, dossier)
     if not reason.strip():
         raise DossierError(_("Give the reason."), "reason")
     if kind == PauseKind.SUPPLEMENT and not items.strip():
@@ -557,7 +557,7 @@ def dossier_resume(
 ) -> Dossier:
     """End the pause: the legal due time moves by the paused working time (or restarts)."""
     dossier = _locked(dossier)
-    _require_state(dossier, PAUSED_STATES)
+    require(Action.RESUME, by, dossier)
     pause = dossier.pauses.get(ended_at__isnull=True)
     now = timezone.now()
     pause.ended_at = now
@@ -598,7 +598,7 @@ def dossier_supplement_submit(
     """The applicant sends the requested papers online. The clock stays paused: an officer checks
     them and resumes it (dossier_resume), as for papers brought to the counter."""
     dossier = _locked(dossier)
-    _require_state(dossier, {DossierState.SUPPLEMENT})
+    require(Action.SUBMIT_SUPPLEMENT, by, dossier)
     if not files:
         raise DossierError(_("Attach at least one file."), "files")
     records = [dossier_attach_file(dossier=dossier, upload=f, kind=FileKind.SUPPLEMENT, by=by) for f in files]
@@ -627,7 +627,7 @@ def _remaining_hours(step: DossierStep, pause: Pause) -> int:
 def dossier_extend(*, dossier: Dossier, new_due_at: dt.datetime, reason: str, by: Any) -> Extension:
     """Promise a new date (form 04). Classification still uses the legal due time."""
     dossier = _locked(dossier)
-    _require_state(dossier, OPEN_STATES)
+    require(Action.EXTEND, by, dossier)
     if not reason.strip():
         raise DossierError(_("Give the reason for the extension."), "reason")
     assert dossier.due_at is not None
@@ -667,7 +667,7 @@ def dossier_withdraw(*, dossier: Dossier, reason: str, by: Any) -> Dossier:
 
 def _terminate(dossier: Dossier, state: str, kind: str, event: str, reason: str, by: Any) -> Dossier:
     dossier = _locked(dossier)
-    _require_state(dossier, OPEN_STATES)
+    require(Action.STOP if state == DossierState.STOPPED else Action.WITHDRAW, by, dossier)
     if not reason.strip():
         raise DossierError(_("Give the reason."), "reason")
     now = timezone.now()
@@ -693,7 +693,7 @@ def dossier_decide(
     """Record the result; the dossier is resolved now and classified for good against the
     legal due time. Processing moves to the final (return) step."""
     dossier = _locked(dossier)
-    _require_state(dossier, {DossierState.PROCESSING})
+    require(Action.DECIDE, by, dossier)
     if outcome not in Outcome.values:
         raise DossierError(_("Choose approved or refused."), "outcome")
     if outcome == Outcome.REFUSED and not reason.strip():
@@ -727,7 +727,7 @@ def dossier_decide(
 def dossier_return(*, dossier: Dossier, by: Any, received_by: str, tracking: str = "") -> Dossier:
     """Hand the result over (counter, post with tracking number, or online); entered in the register (form 07)."""
     dossier = _locked(dossier)
-    _require_state(dossier, {DossierState.RESOLVED})
+    require(Action.RETURN, by, dossier)
     if dossier.return_method == "post" and not tracking.strip():
         raise DossierError(_("Enter the postal tracking number."), "tracking")
     if dossier.return_method == "counter" and not received_by.strip():
@@ -751,6 +751,7 @@ def dossier_refuse_intake(
     *, unit: Unit, version: ProcedureVersion, applicant: ApplicantIn, reason: str, by: Any
 ) -> Dossier:
     """Refuse an incomplete or ineligible dossier at the counter (form 03); it is recorded with a code."""
+    require_counter(by, unit)
     _check_receivable(version, unit, unit.parent or unit)
     if not reason.strip():
         raise DossierError(_("Give the reason for refusing."), "reason")
@@ -812,9 +813,11 @@ def overdue_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> int:
 
 __all__ = [
     "FINISHED_STATES",
+    "ActionForbidden",
     "ApplicantIn",
     "DossierError",
     "PaperIn",
+    "WrongState",
     "dossier_accept",
     "dossier_decide",
     "dossier_extend",

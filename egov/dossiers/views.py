@@ -33,15 +33,13 @@ from egov.dossiers.forms import (
     ReturnForm,
     SendBackForm,
 )
-from egov.dossiers.models import Dossier, DossierState, StepStatus
+from egov.dossiers.models import Dossier
 from egov.dossiers.pdf import FORM_TITLES, forms_available
 from egov.dossiers.permissions import (
-    can_act_on_step,
-    can_assign,
-    can_manage_dossier,
     can_receive_at,
     receiving_units_for,
 )
+from egov.dossiers.workflow import Action, available_actions, require
 from egov.orgs.models import Unit
 
 VIEWS = [
@@ -63,8 +61,19 @@ class AcceptForm(dj_forms.Form):
 
 
 def _staff_only(request: HttpRequest) -> None:
+    # 404 as for a dossier one may not see: the back office does not exist for citizens.
     if not is_staff_user(request.user):
-        raise PermissionDenied
+        raise Http404
+
+
+def _add_validation_error(form: dj_forms.Form, exc: ValidationError, field: str | None) -> None:
+    """Show a model's ValidationError on the form, field by field when it names fields the form
+    has (a dict of errors cannot be attached to one field)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(field, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 def dossier_list(request: HttpRequest) -> HttpResponse:
@@ -126,11 +135,8 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
         form = IntakeForm(request.POST, request.FILES)
         papers = PaperFormSet(request.POST, prefix="p")
         token = request.POST.get("intake_token", "")
-        existing = Dossier.objects.filter(intake_token=token).first() if token else None
-        if (
-            existing is not None
-            and selectors.dossiers_visible_to(request.user).filter(pk=existing.pk).exists()
-        ):
+        existing = selectors.dossier_for_intake_token(token=token, unit=unit, user=request.user)
+        if existing is not None:
             messages.info(request, _("This dossier was already saved."))
             return redirect(existing)
         if form.is_valid() and papers.is_valid():
@@ -162,9 +168,15 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
                     intake_token=data["intake_token"],
                 )
             except services.DossierError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+                # A foreign token is shown above the form (its field is hidden); the form gets a
+                # fresh one so that sending it again is a new reception.
+                field = exc.field if exc.field in form.fields and exc.field != "intake_token" else None
+                form.add_error(field, str(exc))
+                if exc.field == "intake_token":
+                    form.data = form.data.copy()
+                    form.data["intake_token"] = uuid.uuid4().hex
             except ValidationError as exc:
-                form.add_error("files", exc)
+                _add_validation_error(form, exc, "files")
             else:
                 messages.success(request, _("Dossier %(code)s received.") % {"code": dossier.code})
                 return redirect(dossier)
@@ -232,64 +244,55 @@ def intake_refuse(request: HttpRequest, code: str) -> HttpResponse:
 def _action_forms(
     request: HttpRequest, dossier: Dossier, bound: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    user = request.user
-    step = dossier.current_step
-    forms: dict[str, Any] = {}
+    """One form per action the workflow table allows this user now; nothing else decides."""
     bound = bound or {}
-    active = step is not None and step.status == StepStatus.ACTIVE
-    if dossier.state == DossierState.PROCESSING and active and can_act_on_step(user, step):
-        seq = {"step_seq": step.seq}
-        templates = list(
-            dossier.procedure_version.process_steps.filter(level=dossier.level).order_by("order")
-        )
-        later = [t for t in templates if t.order > step.order]
-        earlier = [t for t in templates if t.order < step.order]
-        # The last step hands the result back at the counter; the steps before it do the work.
-        work_left = [t for t in later if not (t is templates[-1] and t.role == "one_stop_officer")]
-        if work_left:
-            forward = bound.get("forward") or ForwardForm(initial=seq)
-            if work_left[0].handover_to:
-                agencies = Unit.objects.filter(kind__in=["committee", "department"], valid_to__isnull=True)
-                forward.fields["to_unit"].choices = [(u.pk, u.name) for u in agencies.order_by("path")[:500]]
-                forward.fields["to_unit"].required = True
-                forward.handover_hint = work_left[0].handover_to
-            else:
-                del forward.fields["to_unit"]
-            forms["forward"] = forward
-        if earlier:
-            back = bound.get("send_back") or SendBackForm(initial=seq)
-            back.fields["to_order"].choices = [(t.order, f"{t.order}. {t.name}") for t in earlier]
-            forms["send_back"] = back
-        if step.role == "agency_leader" or not work_left:
-            forms["decide"] = bound.get("decide") or DecideForm(initial=seq)
-    if active and can_assign(user, step) and dossier.state in {DossierState.PROCESSING}:
-        from egov.accounts.models import RoleAssignment
+    return {
+        action: bound.get(action) or _action_form(dossier, action)
+        for action in available_actions(request.user, dossier)
+        if action in ACTIONS  # the citizen's supplement is not a back-office button
+    }
 
-        people = (
-            RoleAssignment.objects.active()
-            .filter(role=step.role, unit__path__startswith=step.unit.path)
-            .select_related("user")
-        )
-        assign = bound.get("assign") or AssignForm(initial={"step_seq": step.seq})
-        assign.fields["to"].choices = sorted(
-            {(a.user_id, a.user.full_name) for a in people}, key=lambda x: x[1]
-        )
-        if assign.fields["to"].choices:
-            forms["assign"] = assign
-    if dossier.state == DossierState.REGISTERED and can_receive_at(user, dossier.receiving_unit):
-        forms["accept"] = bound.get("accept") or AcceptForm()
-    if can_manage_dossier(user, dossier):
-        if dossier.state == DossierState.PROCESSING:
-            forms["pause"] = bound.get("pause") or PauseForm()
-        if dossier.is_paused:
-            forms["resume"] = bound.get("resume") or ResumeForm()
-        if dossier.is_open:
-            forms["extend"] = bound.get("extend") or ExtendForm()
-            forms["stop"] = bound.get("stop") or ReasonForm(prefix="stop")
-            forms["withdraw"] = bound.get("withdraw") or ReasonForm(prefix="withdraw")
-        if dossier.state == DossierState.RESOLVED:
-            forms["return"] = bound.get("return") or ReturnForm()
-    return forms
+
+def _action_form(dossier: Dossier, action: str, data: Any = None, files: Any = None) -> Any:
+    """The action's form, with the choices this dossier offers (later units, earlier steps, people)."""
+    form_class, form_kwargs, _fn = ACTIONS[action]
+    step = dossier.current_step
+    initial = {"step_seq": step.seq} if step is not None else {}
+    form = form_class(data, files, initial=initial, **form_kwargs)
+    if step is not None and action == Action.FORWARD:
+        _forward_choices(dossier, step, form)
+    elif step is not None and action == Action.SEND_BACK:
+        earlier = [t for t in _templates(dossier) if t.order < step.order]
+        form.fields["to_order"].choices = [(t.order, f"{t.order}. {t.name}") for t in earlier]
+    elif step is not None and action == Action.ASSIGN:
+        form.fields["to"].choices = _assignees(step)
+    return form
+
+
+def _templates(dossier: Dossier) -> list[Any]:
+    return list(dossier.procedure_version.process_steps.filter(level=dossier.level).order_by("order"))
+
+
+def _forward_choices(dossier: Dossier, step: Any, form: Any) -> None:
+    following = next(t for t in _templates(dossier) if t.order > step.order)
+    if following.handover_to:
+        agencies = Unit.objects.filter(kind__in=["committee", "department"], valid_to__isnull=True)
+        form.fields["to_unit"].choices = [(u.pk, u.name) for u in agencies.order_by("path")[:500]]
+        form.fields["to_unit"].required = True
+        form.handover_hint = following.handover_to
+    else:
+        form.fields.pop("to_unit", None)
+
+
+def _assignees(step: Any) -> list[tuple[int, str]]:
+    from egov.accounts.models import RoleAssignment
+
+    people = (
+        RoleAssignment.objects.active()
+        .filter(role=step.role, unit__path__startswith=step.unit.path)
+        .select_related("user")
+    )
+    return sorted({(a.user_id, a.user.full_name) for a in people}, key=lambda x: x[1])
 
 
 def dossier_detail(
@@ -331,19 +334,18 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
-    form_class, form_kwargs, fn = ACTIONS[action]
-    available = _action_forms(request, dossier)
-    if action not in available:
-        if (
-            "step_seq" in request.POST
-            and dossier.current_step
-            and str(dossier.current_step.seq) != request.POST["step_seq"]
-        ):
+    fn = ACTIONS[action][2]
+    try:
+        require(action, request.user, dossier)
+    except services.DossierError as exc:
+        step_seq = request.POST.get("step_seq")
+        if step_seq and (dossier.current_step is None or str(dossier.current_step.seq) != step_seq):
             messages.info(request, _("This step was already handled; the page shows the current state."))
             return redirect(dossier)
-        raise PermissionDenied
-    form = form_class(request.POST, request.FILES, **form_kwargs)
-    form.fields.update({k: v for k, v in available[action].fields.items() if k in form.fields})
+        if isinstance(exc, services.ActionForbidden):
+            raise PermissionDenied from exc
+        return dossier_detail(request, pk, error=str(exc))
+    form = _action_form(dossier, action, request.POST, request.FILES)
     if form.is_valid():
         step = dossier.current_step
         if "step_seq" in form.cleaned_data and (step is None or step.seq != form.cleaned_data["step_seq"]):
@@ -354,7 +356,7 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         except services.DossierError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _add_validation_error(form, exc, None)
         else:
             messages.success(request, _("Saved."))
             return redirect(dossier)

@@ -48,11 +48,15 @@ def test_a_failed_reception_leaves_no_gap(receive: Any) -> None:
     assert receive(received_at=day).code.endswith("-0002")
 
 
-def test_full_flow_forward_decide_return(receive: Any, personas: dict[str, Any]) -> None:
+def test_full_flow_forward_decide_return(
+    receive: Any, personas: dict[str, Any], commune_staff: dict[str, Any]
+) -> None:
     dossier = receive()
     officer = personas["officer_a1"]
-    services.step_forward(dossier=dossier, by=officer, note="Đủ điều kiện")
-    dossier = services.dossier_decide(dossier=dossier, outcome="approved", reason="", by=officer)
+    services.step_forward(dossier=dossier, by=commune_staff["specialist"], note="Đủ điều kiện")
+    dossier = services.dossier_decide(
+        dossier=dossier, outcome="approved", reason="", by=commune_staff["agency_leader"]
+    )
     assert dossier.state == DossierState.RESOLVED and dossier.timeliness in {
         Timeliness.EARLY,
         Timeliness.ON_TIME,
@@ -66,7 +70,9 @@ def test_full_flow_forward_decide_return(receive: Any, personas: dict[str, Any])
     assert kinds[0] == "received" and kinds[-1] == "returned" and "decided" in kinds
 
 
-def test_late_decision_is_late_even_after_an_extension(receive: Any, personas: dict[str, Any]) -> None:
+def test_late_decision_is_late_even_after_an_extension(
+    receive: Any, personas: dict[str, Any], commune_staff: dict[str, Any]
+) -> None:
     long_ago = timezone.now() - dt.timedelta(days=10)
     dossier = receive(received_at=long_ago)
     services.dossier_extend(
@@ -75,8 +81,9 @@ def test_late_decision_is_late_even_after_an_extension(receive: Any, personas: d
         reason="Chờ xác minh",
         by=personas["officer_a1"],
     )
+    services.step_forward(dossier=dossier, by=commune_staff["specialist"])
     dossier = services.dossier_decide(
-        dossier=dossier, outcome="approved", reason="", by=personas["officer_a1"]
+        dossier=dossier, outcome="approved", reason="", by=commune_staff["agency_leader"]
     )
     assert dossier.timeliness == Timeliness.LATE
 
@@ -125,9 +132,13 @@ def test_actions_in_the_wrong_state_change_nothing(receive: Any, personas: dict[
 
 
 def test_procedure_not_handled_at_this_level_is_refused(receive: Any, province: Any) -> None:
+    from egov.accounts import services as accounts
+
     district_one_stop = province.district_a.children.get(kind="committee").children.get(kind="one_stop")
+    officer = accounts.user_create(username="motcua.huyen", full_name="Một cửa huyện", by=None)
+    accounts.role_grant(user=officer, unit=district_one_stop, role="one_stop_officer", by=None)
     with pytest.raises(services.DossierError) as caught:
-        receive(unit=district_one_stop)
+        receive(unit=district_one_stop, by=officer)
     assert caught.value.field == "procedure"
     assert not Dossier.objects.exists()
 
@@ -137,7 +148,8 @@ def test_officers_see_only_their_units(receive: Any, personas: dict[str, Any]) -
 
     dossier = receive()
     assert dossier_get_for_user(user=personas["officer_a1"], pk=dossier.pk) == dossier
-    assert dossier_get_for_user(user=personas["unit_admin_a"], pk=dossier.pk) == dossier
+    with pytest.raises(Http404):  # administering staff gives no sight of dossiers
+        dossier_get_for_user(user=personas["unit_admin_a"], pk=dossier.pk)
     with pytest.raises(Http404):
         dossier_get_for_user(user=personas["officer_b1"], pk=dossier.pk)
     with pytest.raises(Http404):

@@ -104,7 +104,7 @@ def test_only_one_stop_officers_open_the_counter(
         ("anonymous", 302),
         ("citizen", 404),
         ("officer_b1", 404),
-        ("unit_admin_a", 200),
+        ("unit_admin_a", 404),
         ("officer_a1", 200),
         ("system_admin", 200),
     ],

@@ -50,10 +50,10 @@ def test_the_officer_accepts_an_online_dossier_and_the_clock_starts(
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.state == DossierState.PROCESSING and dossier.due_at is not None
-    assert client.post(f"/dossiers/{dossier.pk}/accept/").status_code == 403  # already accepted
+    assert client.post(f"/dossiers/{dossier.pk}/accept/").status_code == 422  # already accepted
 
 
-@pytest.mark.parametrize(("persona", "status"), [("officer_b1", 404), ("citizen", 403), ("anonymous", 302)])
+@pytest.mark.parametrize(("persona", "status"), [("officer_b1", 404), ("citizen", 404), ("anonymous", 302)])
 def test_only_officers_of_the_receiving_unit_accept(
     client: Client, login_as: Any, personas: dict[str, Any], online_dossier: Any, persona: str, status: int
 ) -> None:

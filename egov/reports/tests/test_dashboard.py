@@ -24,6 +24,21 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 URL = "/reports/dashboard/"
 
 
+def _commune_b1_staff(province: Any) -> dict[str, Any]:
+    from egov.accounts import services as accounts
+    from egov.accounts.models import User
+
+    committee = Unit.objects.get(parent=province.commune_b1, kind=UnitKind.PEOPLES_COMMITTEE)
+    people = {}
+    for username, role in (("chuyenvien.b1", "specialist"), ("chutich.b1", "agency_leader")):
+        person = User.objects.filter(username=username).first()
+        if person is None:
+            person = accounts.user_create(username=username, full_name=username, by=None)
+            accounts.role_grant(user=person, unit=committee, role=role, by=None)
+        people[role] = person
+    return people
+
+
 def _make_history(
     receive: Any,
     province: Any,
@@ -37,8 +52,11 @@ def _make_history(
     rng = random.Random(seed)
     now = timezone.now()
     made = []
+    # Commune B1's dossiers are handled by B1's own staff (egov.dossiers.workflow).
+    staff_b = _commune_b1_staff(province)
     for i in range(count):
         in_b = i % 4 == 3
+        staff = staff_b if in_b else commune_staff
         received = now - dt.timedelta(days=rng.randint(3, 300), hours=rng.randint(0, 8))
         unit_kwargs = {"unit": province.one_stop_b1, "by": personas["officer_b1"]} if in_b else {}
         dossier = receive(received_at=received, channel=rng.choice(["direct", "postal"]), **unit_kwargs)
@@ -46,10 +64,8 @@ def _make_history(
             Dossier.objects.filter(pk=dossier.pk).update(channel="online")
         fate = i % 6
         if fate in (0, 1, 2, 3):
-            services.step_forward(dossier=dossier, by=commune_staff["specialist"])
-            services.dossier_decide(
-                dossier=dossier, outcome="approved", reason="", by=commune_staff["agency_leader"]
-            )
+            services.step_forward(dossier=dossier, by=staff["specialist"])
+            services.dossier_decide(dossier=dossier, outcome="approved", reason="", by=staff["agency_leader"])
             resolved = min(
                 dossier.statutory_due_at + dt.timedelta(hours=rng.choice([-30, -2, 20, 60])),
                 now - dt.timedelta(hours=1),
@@ -58,7 +74,8 @@ def _make_history(
                 resolved_at=resolved, timeliness=services._timeliness(dossier.statutory_due_at, resolved)
             )
         elif fate == 4:
-            services.dossier_withdraw(dossier=dossier, reason="Rút", by=personas["officer_a1"])
+            officer = personas["officer_b1"] if in_b else personas["officer_a1"]
+            services.dossier_withdraw(dossier=dossier, reason="Rút", by=officer)
         elif i % 12 == 5:
             # Still in progress and due in the next hours (this week, unless it is Sunday night).
             Dossier.objects.filter(pk=dossier.pk).update(statutory_due_at=now + dt.timedelta(hours=1))
