@@ -33,6 +33,7 @@ from egov.accounts.models import User
 from egov.accounts.permissions import (
     can_issue_enrolment_code,
     grantable_roles,
+    is_staff_user,
     is_system_admin,
     managed_unit_paths,
 )
@@ -169,6 +170,9 @@ def _b32(key: bytes) -> str:
 
 
 def staff_list(request: HttpRequest) -> HttpResponse:
+    # The staff directory is part of the back office: citizens have no business there.
+    if not is_staff_user(request.user):
+        raise PermissionDenied
     people = staff_visible_to(request.user).order_by("full_name")[:500]
     units = Unit.objects.in_subtrees(managed_unit_paths(request.user)).valid_on(_today())[:200]
     return render(

@@ -25,6 +25,15 @@ DOSSIER_ROLES = frozenset(
 )
 
 
+# The auditor reads; only these roles act on dossiers and answer for them.
+HANDLING_ROLES = DOSSIER_ROLES - {Role.AUDITOR}
+
+
+def handles_dossiers_of(user: Any, unit: Unit) -> bool:
+    """Whether the user holds a dossier-handling role over ``unit`` (not the read-only auditor)."""
+    return any(unit.path.startswith(p) for p in role_paths(user, {r.value for r in HANDLING_ROLES}))
+
+
 def can_receive_at(user: Any, unit: Unit) -> bool:
     """One-stop officers receive dossiers at the counters of their units."""
     return is_counter_officer(user, unit)

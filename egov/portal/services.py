@@ -11,6 +11,7 @@ import uuid
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,6 +33,7 @@ from egov.portal.models import (
     Rating,
     RatingScore,
 )
+from egov.portal.permissions import can_answer_feedback
 
 # Bounds on what one draft may hold: enough for any real dossier, not a free file store.
 MAX_FILES_PER_PAPER = 10
@@ -355,6 +357,8 @@ def feedback_answer(*, feedback: Feedback, answer: str, by: User) -> Feedback:
     feedback = (
         Feedback.objects.select_for_update(of=("self",)).select_related("user", "dossier").get(pk=feedback.pk)
     )
+    if not can_answer_feedback(by, feedback):
+        raise PermissionDenied(_("You do not answer feedback for this agency."))
     if feedback.answered_at is not None:
         raise PortalError(_("This feedback has already been answered."))
     if not answer.strip():

@@ -13,6 +13,7 @@ from egov.accounts.permissions import is_staff_user
 from egov.portal import selectors, services
 from egov.portal.forms import AnswerForm
 from egov.portal.http import posted
+from egov.portal.permissions import can_answer_feedback
 
 
 def _staff(request: HttpRequest) -> None:
@@ -35,7 +36,10 @@ def feedback_inbox(request: HttpRequest) -> HttpResponse:
 def feedback_answer(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
     item = selectors.feedback_get_for_staff(user=request.user, pk=pk)
-    form = AnswerForm(posted(request)) if item.answered_at is None else None
+    may_answer = item.answered_at is None and can_answer_feedback(request.user, item)
+    if request.method == "POST" and not may_answer and item.answered_at is None:
+        raise PermissionDenied
+    form = AnswerForm(posted(request)) if may_answer else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             services.feedback_answer(feedback=item, answer=form.cleaned_data["answer"], by=request.user)  # type: ignore[arg-type]

@@ -182,3 +182,29 @@ def test_transparency_counts_per_agency_and_month(
     committee = finished.receiving_unit.parent
     history = client.get(f"/cong-dan/cong-khai/?agency={committee.pk}")
     assert history.status_code == 200 and history.content.decode().count("<tr>") >= 12
+
+
+def test_an_auditor_reads_feedback_but_never_answers_for_the_agency(
+    personas: dict[str, Any], finished: Any, province: Any
+) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from conftest import _person
+    from egov.accounts.models import Role
+
+    auditor = _person("kiemtra", roles=[(province.province, Role.AUDITOR)])
+    item = services.feedback_send(
+        by=finished.applicant_user,
+        kind="feedback",
+        about="dossier",
+        subject="Chậm",
+        body="…",
+        dossier=finished,
+    )
+    assert selectors.feedback_get_for_staff(user=auditor, pk=item.pk) == item
+    with pytest.raises(PermissionDenied):
+        services.feedback_answer(feedback=item, answer="Đã xem.", by=auditor)
+    item.refresh_from_db()
+    assert (
+        item.answered_at is None and not AuditEntry.objects.filter(event="portal.feedback_answered").exists()
+    )
