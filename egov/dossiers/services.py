@@ -289,9 +289,21 @@ def _save_new(dossier: Dossier, *, papers: list[PaperIn], files: list[Any] | Non
             "resolving_unit",
             "applicant_user",
             "created_by",
+            # Unique: checked above and backed by the index (a same-instant repeat is caught below).
+            "intake_token",
         ]
     )
-    dossier.save(force_insert=True)
+    try:
+        dossier.save(force_insert=True)
+    except IntegrityError as exc:
+        # A double click at the same instant: both passed the token check before either committed.
+        # The first one's dossier stands; this one is refused and rolled back, code included (no
+        # savepoint: the whole reception is abandoned, and intake keeps its statement budget).
+        if dossier.intake_token and "intake_token" in str(exc):
+            raise DossierError(
+                _("This intake form was saved a moment ago; find the dossier in the list."), "intake_token"
+            ) from exc
+        raise
     DossierPaper.objects.bulk_create(
         DossierPaper(
             dossier=dossier,
