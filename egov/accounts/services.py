@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from egov.accounts.models import AccountKind, EnrolmentCode, RoleAssignment, User
 from egov.audit.models import AuditEvent
 from egov.audit.services import audit_record, snapshot
+from egov.core.onetime import onetime_code_try
 from egov.orgs.models import Unit
 
 ENROLMENT_CODE_LIFETIME = dt.timedelta(hours=72)
@@ -178,19 +178,13 @@ def otp_enrolment_code_redeem(*, user: User, code: str) -> TOTPDevice | None:
     None otherwise. Each try is counted before the comparison, by a conditional update, so
     parallel guesses cannot share a try; after ENROLMENT_CODE_MAX_ATTEMPTS the code is dead."""
     now = timezone.now()
-    candidate = _enrolment_hash(user.pk, enrolment_code_clean(code))
     # Not atomic as a whole: a wrong try must stay counted.
-    record = (
-        EnrolmentCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now)
-        .order_by("-created_at")
-        .first()
+    record = onetime_code_try(
+        codes=EnrolmentCode.objects.filter(user=user),
+        candidate_hash=_enrolment_hash(user.pk, enrolment_code_clean(code)),
+        max_attempts=ENROLMENT_CODE_MAX_ATTEMPTS,
     )
-    if record is None or record.attempts >= ENROLMENT_CODE_MAX_ATTEMPTS:
-        return None
-    counted = EnrolmentCode.objects.filter(
-        pk=record.pk, attempts=record.attempts, used_at__isnull=True
-    ).update(attempts=F("attempts") + 1)
-    if counted != 1 or not hmac.compare_digest(record.code_hash, candidate):
+    if record is None:
         return None
     with transaction.atomic():
         if EnrolmentCode.objects.filter(pk=record.pk, used_at__isnull=True).update(used_at=now) != 1:

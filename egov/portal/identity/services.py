@@ -16,13 +16,13 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import AccountKind, User
 from egov.accounts.services import user_create, user_set_password, user_update
 from egov.audit.services import audit_record
+from egov.core.onetime import onetime_code_try
 from egov.notifications.services import notification_send
 from egov.portal.identity.identifiers import Identifier, identifier_parse
 from egov.portal.identity.identifiers import IdentityError as IdentityError
@@ -88,20 +88,17 @@ def _consume(user: User | None, purpose: str, code: str) -> bool:
     if user is None:
         _code_hash(0, purpose, code)  # spend the same time as for a real account
         return False
-    now = timezone.now()
-    record = (
-        VerificationCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True, expires_at__gt=now)
-        .order_by("-created_at")
-        .first()
+    record = onetime_code_try(
+        codes=VerificationCode.objects.filter(user=user, purpose=purpose),
+        candidate_hash=_code_hash(user.pk, purpose, code.strip()),
+        max_attempts=CODE_MAX_ATTEMPTS,
     )
-    if record is None or record.attempts >= CODE_MAX_ATTEMPTS:
+    if record is None:
         return False
-    counted = VerificationCode.objects.filter(
-        pk=record.pk, attempts=record.attempts, used_at__isnull=True
-    ).update(attempts=F("attempts") + 1)
-    if counted != 1 or not hmac.compare_digest(record.code_hash, _code_hash(user.pk, purpose, code.strip())):
-        return False
-    return VerificationCode.objects.filter(pk=record.pk, used_at__isnull=True).update(used_at=now) == 1
+    return (
+        VerificationCode.objects.filter(pk=record.pk, used_at__isnull=True).update(used_at=timezone.now())
+        == 1
+    )
 
 
 @transaction.atomic
