@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -79,8 +79,8 @@ def _attempt(
 
 @login_not_required
 def signin(request: HttpRequest) -> HttpResponse:
-    next_url = (
-        safe_next(request, request.GET.get("next") or request.POST.get("next")) or reverse("portal:my_dossiers")
+    next_url = safe_next(request, request.GET.get("next") or request.POST.get("next")) or reverse(
+        "portal:my_dossiers"
     )
     if request.user.is_authenticated:
         return redirect(next_url)

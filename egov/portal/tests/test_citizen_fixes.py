@@ -25,7 +25,9 @@ def _citizen() -> Any:
 def test_a_wrong_password_stays_on_the_portal_page_with_a_vietnamese_message(client: Client) -> None:
     _citizen()
     response = client.post(
-        SIGNIN, {"username": "0912 345 678", "password": "sai-mat-khau", "next": "/cong-dan/ho-so/"}, HTTP_ACCEPT_LANGUAGE="vi"
+        SIGNIN,
+        {"username": "0912 345 678", "password": "sai-mat-khau", "next": "/cong-dan/ho-so/"},
+        HTTP_ACCEPT_LANGUAGE="vi",
     )
     assert response.status_code == 422
     assert response.templates[0].name == "portal/signin.html"
@@ -36,12 +38,16 @@ def test_a_wrong_password_stays_on_the_portal_page_with_a_vietnamese_message(cli
 
 def test_the_right_password_signs_the_citizen_in_and_goes_on(client: Client) -> None:
     _citizen()
-    response = client.post(SIGNIN, {"username": "0912.345.678", "password": STRONG, "next": "/cong-dan/ho-so/"})
+    response = client.post(
+        SIGNIN, {"username": "0912.345.678", "password": STRONG, "next": "/cong-dan/ho-so/"}
+    )
     assert response.status_code == 302 and response["Location"] == "/cong-dan/ho-so/"
     assert client.get("/cong-dan/ho-so/").status_code == 200
 
 
-def test_a_staff_account_is_not_signed_in_through_the_portal(client: Client, personas: dict[str, Any]) -> None:
+def test_a_staff_account_is_not_signed_in_through_the_portal(
+    client: Client, personas: dict[str, Any]
+) -> None:
     staff = personas["officer_a1"]
     staff.set_password(STRONG)
     staff.save()
@@ -57,7 +63,91 @@ def test_a_locked_out_citizen_sees_the_portal_lockout_page(client: Client, setti
         for _i in range(limit)
     ]
     assert statuses == [422] * (limit - 1) + [429]
-    locked = client.post(SIGNIN, {"username": "+84 912 345 678", "password": STRONG}, HTTP_ACCEPT_LANGUAGE="vi")
+    locked = client.post(
+        SIGNIN, {"username": "+84 912 345 678", "password": STRONG}, HTTP_ACCEPT_LANGUAGE="vi"
+    )
     assert locked.status_code == 429 and "_auth_user_id" not in client.session
-    assert [t.name for t in locked.templates][0] == "portal/locked_out.html"
+    assert locked.templates[0].name == "portal/locked_out.html"
     assert "Nhập sai mật khẩu quá nhiều lần" in locked.content.decode()
+
+
+# ---------------------------------------------------------------- ID numbers
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["001199012345", "091305000001", "079087123456", "123456789", "1700000001", "1700000001-001", ""],
+)
+def test_cccd_cmnd_and_enterprise_codes_are_accepted(number: str) -> None:
+    from egov.core.idnumbers import validate_id_number
+
+    validate_id_number(number)
+
+
+@pytest.mark.parametrize(
+    ("number", "why"),
+    [
+        ("1234567", "12 số"),  # the 7-digit "CCCD" of the issue
+        ("12345678901", "12 số"),
+        ("00119901234A", "12 số"),
+        ("003199012345", "mã tỉnh"),  # 003 is not a province code
+        ("097199012345", "mã tỉnh"),
+        ("000199012345", "mã tỉnh"),
+        ("001499012345", "tương lai"),  # born in 2199
+        ("001399012345", "tương lai"),  # born in 2099
+    ],
+)
+def test_malformed_id_numbers_are_refused_in_vietnamese(number: str, why: str) -> None:
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from egov.core.idnumbers import validate_id_number
+
+    with translation.override("vi"), pytest.raises(ValidationError) as exc:
+        validate_id_number(number)
+    assert why in exc.value.messages[0]
+
+
+def test_profile_application_and_counter_forms_and_the_api_share_the_id_check(procedure: Any) -> None:
+    from pydantic import ValidationError as PydanticError
+
+    from egov.dossiers.api import ReceiveIn
+    from egov.dossiers.forms import IntakeForm
+    from egov.portal.forms import ApplicantStepForm, ProfileForm
+
+    profile = ProfileForm(data={"applicant_kind": "citizen", "full_name": "An", "id_number": "1234567"})
+    applicant = ApplicantStepForm(
+        data={"kind": "citizen", "name": "An", "id_number": "1234567", "address": "x", "phone": "0912345678"}
+    )
+    assert "id_number" in profile.errors and "id_number" in applicant.errors
+    assert "applicant_id_number" in IntakeForm(data={"applicant_id_number": "1234567"}).errors
+    base = {"unit_id": 1, "procedure_code": "x", "applicant_name": "An", "papers": []}
+    ReceiveIn(**base, applicant_id_number="001199012345")
+    with pytest.raises(PydanticError):
+        ReceiveIn(**base, applicant_id_number="1234567")
+
+
+# ---------------------------------------------------------------- phone numbers
+
+
+def test_phone_numbers_are_shown_in_the_national_form() -> None:
+    from egov.portal.identity.identifiers import phone_display
+
+    assert phone_display("+84912345678") == "0912 345 678"
+    assert phone_display("0912.345.678") == "0912 345 678"
+    assert phone_display("mai@example.vn") == "mai@example.vn" and phone_display("") == ""
+
+
+def test_the_profile_and_a_new_application_are_prefilled_with_the_national_form(
+    client: Client, procedure: Any
+) -> None:
+    from conftest import sign_in
+
+    user = _citizen()
+    user.phone = "+84912345678"
+    user.save()
+    sign_in(client, user)
+    assert 'value="0912 345 678"' in client.get("/cong-dan/thong-tin-ca-nhan/").content.decode()
+    response = client.get(f"/cong-dan/nop/{procedure.procedure.code}/", follow=True)
+    assert 'value="0912 345 678"' in response.content.decode()
+    assert "+84912345678" not in response.content.decode()
