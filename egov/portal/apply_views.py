@@ -154,7 +154,9 @@ def _papers_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
             done = _after_post(request, draft, "papers")
             if done is not None:
                 return done
-            missing = [row["paper"] for row in _papers(draft) if not row["files"]]
+            missing = [
+                row["paper"] for row in _papers(draft) if not row["files"] and not row["paper"].optional
+            ]
             for paper in missing:
                 errors[paper.pk] = [_("Attach a scan or photo of this paper.")]
             if not missing:
@@ -172,7 +174,7 @@ def _review_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
     problems = []
     if not applicant.is_valid():
         problems.append(("applicant", _("The applicant details are incomplete or wrong.")))
-    if any(not row["files"] for row in rows):
+    if any(not row["files"] and not row["paper"].optional for row in rows):
         problems.append(("papers", _("Some required papers are not attached.")))
     if not delivery.is_valid():
         problems.append(("delivery", _("Choose the office and how you receive the result.")))

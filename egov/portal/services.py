@@ -215,9 +215,11 @@ def draft_submit(
         return draft.dossier
     _require_open(draft)
     version = draft.version
-    papers = list(version.papers.all())
     files = list(draft.files.select_related("paper"))
-    missing = [p.name for p in papers if not any(f.paper_id == p.pk for f in files)]
+    attached = {f.paper_id for f in files}
+    # A paper "only if any" that the citizen did not attach is not part of the dossier.
+    papers = [p for p in version.papers.all() if not p.optional or p.pk in attached]
+    missing = [p.name for p in papers if p.pk not in attached]
     if missing:
         raise PortalError(
             _("Attach every required paper: %(names)s.") % {"names": "; ".join(missing)}, "papers"

@@ -151,3 +151,44 @@ def test_the_profile_and_a_new_application_are_prefilled_with_the_national_form(
     response = client.get(f"/cong-dan/nop/{procedure.procedure.code}/", follow=True)
     assert 'value="0912 345 678"' in response.content.decode()
     assert "+84912345678" not in response.content.decode()
+
+
+# ---------------------------------------------------------------- papers "only if any"
+
+
+def test_a_paper_only_if_any_need_not_be_attached(
+    client: Client, login_as: Any, citizen: Any, procedure: Any, province: Any
+) -> None:
+    from egov.catalog.models import RequiredPaper
+    from egov.dossiers.models import Dossier
+    from egov.portal.tests.conftest import pdf
+    from egov.portal.tests.test_apply import APPLICANT, _start, _step
+
+    optional = RequiredPaper.objects.create(
+        version=procedure,
+        order=3,
+        name="Giấy chứng nhận kết hôn của cha, mẹ (nếu có)",
+        originals=1,
+        optional=True,
+    )
+    login_as("citizen")
+    draft = _start(client)
+    assert client.post(_step(draft, "applicant"), APPLICANT).status_code == 302
+    page = client.get(_step(draft, "papers")).content.decode()
+    assert "Chỉ đính kèm nếu Ông/Bà có giấy tờ này" in page
+    required = [p for p in procedure.papers.all() if not p.optional]
+    # Nothing attached: the required papers are named, the optional one is not.
+    refused = client.post(_step(draft, "papers"), {})
+    assert refused.status_code == 422
+    assert f'href="#paper-{required[0].pk}"' in refused.content.decode()
+    assert f'href="#paper-{optional.pk}"' not in refused.content.decode()
+    files = {f"paper-{p.pk}": pdf(f"giay-{p.order}.pdf") for p in required}
+    assert client.post(_step(draft, "papers"), files).status_code == 302
+    delivery = {"unit": province.one_stop_a1.pk, "return_method": "online", "return_address": ""}
+    assert client.post(_step(draft, "delivery"), delivery).status_code == 302
+    review = client.get(_step(draft, "review")).content.decode()
+    assert "không đính kèm (chỉ nộp nếu có)" in review
+    response = client.post(_step(draft, "review"), {"declaration": "on"})
+    dossier = Dossier.objects.get()
+    assert response.status_code == 302
+    assert sorted(dossier.papers.values_list("name", flat=True)) == sorted(p.name for p in required)
