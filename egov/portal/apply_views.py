@@ -62,8 +62,20 @@ def _step_context(draft: PortalDraft, step: str, **extra: Any) -> dict[str, Any]
     }
 
 
-def _unit_choices(draft: PortalDraft) -> list[tuple[int, str]]:
-    return [(u.pk, u.name) for u in selectors.receiving_units_for(draft.version)]
+def _unit_choices(draft: PortalDraft) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The offices grouped under their district or province: two communes may share a name."""
+    units = list(selectors.receiving_units_for(draft.version))
+    return [
+        (label, [(u.pk, u.name) for u in group]) for label, group in selectors.receiving_unit_groups(units)
+    ]
+
+
+def _unit_label(draft: PortalDraft, pk: Any) -> str:
+    unit = next((u for u in selectors.receiving_units_for(draft.version) if u.pk == pk), None)
+    if unit is None:
+        return ""
+    group = selectors.unit_group_label(unit)
+    return f"{unit.name} ({group})" if group else unit.name
 
 
 def _raw(request: HttpRequest, form: Any) -> dict[str, str]:
@@ -121,10 +133,16 @@ def _applicant_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
 
 
 def _delivery_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
-    units = _unit_choices(draft)
-    if len(units) == 1 and not draft.data.get("delivery", {}).get("unit"):
-        draft.data.setdefault("delivery", {})["unit"] = str(units[0][0])
-    return _form_step(request, draft, "delivery", DeliveryStepForm, units=units)
+    units = list(selectors.receiving_units_for(draft.version))
+    if not draft.data.get("delivery", {}).get("unit"):
+        # One office, or the one of the commune named in the applicant's address.
+        chosen = units[0] if len(units) == 1 else None
+        chosen = chosen or selectors.unit_for_address(
+            units, draft.data.get("applicant", {}).get("address", "")
+        )
+        if chosen is not None:
+            draft.data.setdefault("delivery", {})["unit"] = str(chosen.pk)
+    return _form_step(request, draft, "delivery", DeliveryStepForm, units=_unit_choices(draft))
 
 
 def _papers(draft: PortalDraft) -> list[dict[str, Any]]:
@@ -215,7 +233,7 @@ def _review_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
                     % {"code": dossier.code, "secret": dossier.lookup_secret},
                 )
                 return redirect("portal:dossier", pk=dossier.pk)
-    unit_name = dict(units).get(delivery.cleaned_data.get("unit")) if delivery.is_valid() else ""
+    unit_name = _unit_label(draft, delivery.cleaned_data.get("unit")) if delivery.is_valid() else ""
     context = _step_context(
         draft,
         "review",

@@ -115,7 +115,8 @@ class DeliveryStepForm(StyledFormMixin, forms.Form):
         help_text=_("Needed only if the result is sent by post."),
     )
 
-    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: list[tuple[str, list[tuple[int, str]]]], **kwargs: Any) -> None:
+        """``units``: (district or province name, [(office id, office name), ...]) groups."""
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [("", _("— choose —")), *units]
 

@@ -192,3 +192,58 @@ def test_a_paper_only_if_any_need_not_be_attached(
     dossier = Dossier.objects.get()
     assert response.status_code == 302
     assert sorted(dossier.papers.values_list("name", flat=True)) == sorted(p.name for p in required)
+
+
+# ---------------------------------------------------------------- the office picker
+
+
+@pytest.fixture
+def twin_communes(province: Any) -> Any:
+    """A second "Xã A1", in Huyện B, as the demo province has two "Xã Bình An"."""
+    from conftest import SMALL_PROVINCE
+    from egov.orgs import services as org_services
+    from egov.orgs.models import Unit, UnitKind
+
+    header = SMALL_PROVINCE.splitlines()[0]
+    org_services.units_import(content=f"{header}\n22,Xã A1,Xã,commune,20\n", by=None)
+    area = Unit.objects.get(gso_code="22", valid_to__isnull=True, kind="commune")
+    return Unit.objects.get(path__startswith=area.path, kind=UnitKind.ONE_STOP, level=area.level)
+
+
+def test_offices_are_grouped_under_their_district_and_preselected_from_the_address(
+    client: Client, login_as: Any, citizen: Any, procedure: Any, province: Any, twin_communes: Any
+) -> None:
+    from egov.portal.tests.test_apply import APPLICANT, _start, _step
+
+    login_as("citizen")
+    draft = _start(client)
+    address = "Thôn 3, Xã A1, Huyện B"
+    assert client.post(_step(draft, "applicant"), {**APPLICANT, "address": address}).status_code == 302
+    html = client.get(_step(draft, "delivery")).content.decode()
+    assert '<optgroup label="Huyện A">' in html and '<optgroup label="Huyện B">' in html
+    group_b = html[html.index('<optgroup label="Huyện B">') :]
+    assert f'value="{twin_communes.pk}" selected' in group_b.split("</optgroup>")[0]
+    select = html[html.index("<select") : html.index("</select>")]
+    assert select.count(" selected") == 1
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("Thôn 1, Xã A1, Huyện A", "a1"),
+        ("thôn 1, xã a1, huyện b", "twin"),
+        ("Thôn 1, Xã A1", None),  # two communes of that name, no district: ask
+        ("Thôn 1, Xã B1", "b1"),
+        ("Thôn 1, Xã B10", None),  # not "Xã B1"
+        ("", None),
+    ],
+)
+def test_the_office_is_guessed_only_when_the_address_names_one(
+    procedure: Any, province: Any, twin_communes: Any, address: str, expected: str | None
+) -> None:
+    from egov.portal import selectors
+
+    units = list(selectors.receiving_units_for(procedure))
+    found = selectors.unit_for_address(units, address)
+    wanted = {"a1": province.one_stop_a1, "b1": province.one_stop_b1, "twin": twin_communes, None: None}
+    assert found == wanted[expected]
