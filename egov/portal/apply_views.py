@@ -3,6 +3,7 @@ background while the citizen types; every step is a plain form post that works w
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -65,8 +66,11 @@ def _step_context(draft: PortalDraft, step: str, **extra: Any) -> dict[str, Any]
 def _unit_choices(draft: PortalDraft) -> list[tuple[str, list[tuple[int, str]]]]:
     """The offices grouped under their district or province: two communes may share a name."""
     units = list(selectors.receiving_units_for(draft.version))
+    names = Counter(u.name for u in units)
     return [
-        (label, [(u.pk, u.name) for u in group]) for label, group in selectors.receiving_unit_groups(units)
+        # A closed picker shows only the option: a shared name carries its district too.
+        (label, [(u.pk, f"{u.name} ({label})" if names[u.name] > 1 and label else u.name) for u in group])
+        for label, group in selectors.receiving_unit_groups(units)
     ]
 
 
