@@ -23,6 +23,7 @@ from egov.portal import selectors, services
 from egov.portal.forms import ApplicantStepForm, DeliveryStepForm, ReviewForm
 from egov.portal.http import citizen_only as _citizen
 from egov.portal.http import posted
+from egov.portal.identity.identifiers import phone_display
 from egov.portal.models import PortalDraft
 
 STEPS = [
@@ -245,6 +246,7 @@ def _review_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
         applicant=applicant,
         delivery=delivery,
         unit_name=unit_name,
+        contact_phone=phone_display(applicant.cleaned_data.get("phone", "")) if applicant.is_valid() else "",
         rows=rows,
         problems=problems,
     )

@@ -188,6 +188,7 @@ def test_a_paper_only_if_any_need_not_be_attached(
     assert client.post(_step(draft, "delivery"), delivery).status_code == 302
     review = client.get(_step(draft, "review")).content.decode()
     assert "không đính kèm (chỉ nộp nếu có)" in review
+    assert "0912 345 678" in review  # typed 0912345678, shown in the national form
     response = client.post(_step(draft, "review"), {"declaration": "on"})
     dossier = Dossier.objects.get()
     assert response.status_code == 302
