@@ -49,6 +49,7 @@ class PaperOut(Schema):
     originals: int
     certified_copies: int
     photocopies: int
+    optional: bool = False
 
 
 class StepOut(Schema):
@@ -165,6 +166,7 @@ class PaperIn(Schema):
     originals: Count = 0
     certified_copies: Count = 0
     photocopies: Count = 0
+    optional: bool = False
 
 
 class StepIn(Schema):

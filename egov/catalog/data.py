@@ -46,6 +46,7 @@ class PaperData:
     certified_copies: int = 0
     photocopies: int = 0
     template: str = ""
+    optional: bool = False
 
 
 @dataclass

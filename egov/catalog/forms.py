@@ -99,6 +99,11 @@ class PaperForm(OptionalRowMixin, StyledFormMixin, forms.Form):
     originals = forms.IntegerField(label=_("Originals"), min_value=0, max_value=99, initial=0)
     certified_copies = forms.IntegerField(label=_("Certified copies"), min_value=0, max_value=99, initial=0)
     photocopies = forms.IntegerField(label=_("Photocopies"), min_value=0, max_value=99, initial=0)
+    optional = forms.BooleanField(
+        label=_("Only if any"),
+        required=False,
+        help_text=_("The applicant hands it in only if they have it (“nếu có”); not required to submit."),
+    )
 
 
 class StepForm(OptionalRowMixin, StyledFormMixin, forms.Form):

@@ -198,6 +198,8 @@ class RequiredPaper(models.Model):
     certified_copies = models.PositiveSmallIntegerField(_("certified copies"), default=0)
     photocopies = models.PositiveSmallIntegerField(_("photocopies"), default=0)
     template = models.FileField(_("form template"), upload_to="catalog/templates/", blank=True)
+    # "(nếu có)": handed in only when the applicant has it, so never required for submission.
+    optional = models.BooleanField(_("only if any"), default=False)
 
     class Meta:
         verbose_name = _("required paper")

@@ -44,7 +44,15 @@ def version_to_data(version: ProcedureVersion) -> ProcedureData:
             for c in version.channels.all()
         ],
         papers=[
-            PaperData(p.order, p.name, p.originals, p.certified_copies, p.photocopies, p.template.name or "")
+            PaperData(
+                p.order,
+                p.name,
+                p.originals,
+                p.certified_copies,
+                p.photocopies,
+                p.template.name or "",
+                p.optional,
+            )
             for p in version.papers.all()
         ],
         process=[

@@ -57,7 +57,16 @@ SHEETS: dict[str, list[str]] = {
         "fee_collection",
         "fee_note",
     ],
-    "papers": ["code", "order", "name", "originals", "certified_copies", "photocopies", "template"],
+    "papers": [
+        "code",
+        "order",
+        "name",
+        "originals",
+        "certified_copies",
+        "photocopies",
+        "template",
+        "optional",
+    ],
     "steps": [
         "code",
         "level",
@@ -71,6 +80,9 @@ SHEETS: dict[str, list[str]] = {
     ],
 }
 REQUIRED_SHEETS = ("procedures", "channels")
+# Columns added later: a file written before them still imports (the value is then empty).
+LATER_COLUMNS: dict[str, set[str]] = {"papers": {"optional"}}
+_YES = {"yes", "true", "1", "có", "x"}
 COLUMNS_SHEET = "columns"
 
 
@@ -120,6 +132,7 @@ HEADINGS: dict[str, dict[str, Any]] = {
         "certified_copies": _h("Certified copies"),
         "photocopies": _h("Photocopies"),
         "template": _h("Form template"),
+        "optional": _h("Only if any"),
     },
     "steps": {
         "code": _PROCEDURE_CODE,
@@ -214,7 +227,7 @@ def _cell(value: Any) -> str:
 
 def _table(sheet: str, header: list[str], rows: Iterable[list[Any]], errors: list[SheetError]) -> Table:
     expected = SHEETS[sheet]
-    missing = [c for c in expected if c not in header]
+    missing = [c for c in expected if c not in header and c not in LATER_COLUMNS.get(sheet, set())]
     if missing:
         errors.append(SheetError(sheet, 1, ", ".join(missing), _("required column is missing")))
         return []
@@ -393,6 +406,7 @@ def _item(sheet: str, rec: dict[str, str], row: int, errors: list[SheetError]) -
             num("certified_copies", 0),
             num("photocopies", 0),
             rec["template"],
+            rec.get("optional", "").lower() in _YES,
         )
     return StepData(
         rec["level"],
@@ -462,7 +476,16 @@ def rows_for(procedures: list[ProcedureData], fields: dict[str, str]) -> dict[st
             for c in p.channels
         ]
         out["papers"] += [
-            [p.code, x.order, x.name, x.originals, x.certified_copies, x.photocopies, x.template]
+            [
+                p.code,
+                x.order,
+                x.name,
+                x.originals,
+                x.certified_copies,
+                x.photocopies,
+                x.template,
+                "yes" if x.optional else "no",
+            ]
             for x in p.papers
         ]
         out["steps"] += [

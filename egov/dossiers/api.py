@@ -14,6 +14,7 @@ from pydantic import Field
 from egov.accounts.permissions import is_staff_user
 from egov.catalog.models import ApplicantType, Channel, ProcedureVersion
 from egov.core.api import OBJECT_ERRORS, SIGNED_IN_ERRORS, error_body
+from egov.core.idnumbers import ID_NUMBER_CHECK
 from egov.core.schema import Amount, Block, Count, Email, Line, Moment
 from egov.dossiers import selectors, services
 from egov.dossiers.models import Dossier, Outcome, PauseKind, ReturnMethod
@@ -111,7 +112,7 @@ class ReceiveIn(Schema):
     channel: Channel = Channel.DIRECT
     applicant_kind: ApplicantType = ApplicantType.CITIZEN
     applicant_name: Annotated[Line, Field(min_length=1, max_length=255)]
-    applicant_id_number: Annotated[Line, Field(max_length=30)] = ""
+    applicant_id_number: Annotated[Line, Field(max_length=30), ID_NUMBER_CHECK] = ""
     applicant_address: Annotated[Line, Field(max_length=500)] = ""
     applicant_phone: Annotated[Line, Field(max_length=20)] = ""
     applicant_email: Email = ""

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.forms import StyledFormMixin, validate_plausible_date
+from egov.core.idnumbers import validate_id_number
 from egov.dossiers.models import ApplicantKind, Channel, Outcome, PauseKind, ReturnMethod
 
 PHONE = forms.RegexField(
@@ -44,6 +45,7 @@ class IntakeForm(StyledFormMixin, forms.Form):
         max_length=20,
         required=False,
         error_messages={"invalid": _("Use 6–20 letters, digits or hyphens.")},
+        validators=[validate_id_number],
     )
     applicant_address = forms.CharField(label=_("Address"), max_length=500, required=False)
     applicant_phone = PHONE

@@ -3,6 +3,7 @@ background while the citizen types; every step is a plain form post that works w
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from egov.portal import selectors, services
 from egov.portal.forms import ApplicantStepForm, DeliveryStepForm, ReviewForm
 from egov.portal.http import citizen_only as _citizen
 from egov.portal.http import posted
+from egov.portal.identity.identifiers import phone_display
 from egov.portal.models import PortalDraft
 
 STEPS = [
@@ -62,8 +64,23 @@ def _step_context(draft: PortalDraft, step: str, **extra: Any) -> dict[str, Any]
     }
 
 
-def _unit_choices(draft: PortalDraft) -> list[tuple[int, str]]:
-    return [(u.pk, u.name) for u in selectors.receiving_units_for(draft.version)]
+def _unit_choices(draft: PortalDraft) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The offices grouped under their district or province: two communes may share a name."""
+    units = list(selectors.receiving_units_for(draft.version))
+    names = Counter(u.name for u in units)
+    return [
+        # A closed picker shows only the option: a shared name carries its district too.
+        (label, [(u.pk, f"{u.name} ({label})" if names[u.name] > 1 and label else u.name) for u in group])
+        for label, group in selectors.receiving_unit_groups(units)
+    ]
+
+
+def _unit_label(draft: PortalDraft, pk: Any) -> str:
+    unit = next((u for u in selectors.receiving_units_for(draft.version) if u.pk == pk), None)
+    if unit is None:
+        return ""
+    group = selectors.unit_group_label(unit)
+    return f"{unit.name} ({group})" if group else unit.name
 
 
 def _raw(request: HttpRequest, form: Any) -> dict[str, str]:
@@ -121,10 +138,16 @@ def _applicant_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
 
 
 def _delivery_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
-    units = _unit_choices(draft)
-    if len(units) == 1 and not draft.data.get("delivery", {}).get("unit"):
-        draft.data.setdefault("delivery", {})["unit"] = str(units[0][0])
-    return _form_step(request, draft, "delivery", DeliveryStepForm, units=units)
+    units = list(selectors.receiving_units_for(draft.version))
+    if not draft.data.get("delivery", {}).get("unit"):
+        # One office, or the one of the commune named in the applicant's address.
+        chosen = units[0] if len(units) == 1 else None
+        chosen = chosen or selectors.unit_for_address(
+            units, draft.data.get("applicant", {}).get("address", "")
+        )
+        if chosen is not None:
+            draft.data.setdefault("delivery", {})["unit"] = str(chosen.pk)
+    return _form_step(request, draft, "delivery", DeliveryStepForm, units=_unit_choices(draft))
 
 
 def _papers(draft: PortalDraft) -> list[dict[str, Any]]:
@@ -154,7 +177,9 @@ def _papers_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
             done = _after_post(request, draft, "papers")
             if done is not None:
                 return done
-            missing = [row["paper"] for row in _papers(draft) if not row["files"]]
+            missing = [
+                row["paper"] for row in _papers(draft) if not row["files"] and not row["paper"].optional
+            ]
             for paper in missing:
                 errors[paper.pk] = [_("Attach a scan or photo of this paper.")]
             if not missing:
@@ -172,7 +197,7 @@ def _review_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
     problems = []
     if not applicant.is_valid():
         problems.append(("applicant", _("The applicant details are incomplete or wrong.")))
-    if any(not row["files"] for row in rows):
+    if any(not row["files"] and not row["paper"].optional for row in rows):
         problems.append(("papers", _("Some required papers are not attached.")))
     if not delivery.is_valid():
         problems.append(("delivery", _("Choose the office and how you receive the result.")))
@@ -213,7 +238,7 @@ def _review_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
                     % {"code": dossier.code, "secret": dossier.lookup_secret},
                 )
                 return redirect("portal:dossier", pk=dossier.pk)
-    unit_name = dict(units).get(delivery.cleaned_data.get("unit")) if delivery.is_valid() else ""
+    unit_name = _unit_label(draft, delivery.cleaned_data.get("unit")) if delivery.is_valid() else ""
     context = _step_context(
         draft,
         "review",
@@ -221,6 +246,7 @@ def _review_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
         applicant=applicant,
         delivery=delivery,
         unit_name=unit_name,
+        contact_phone=phone_display(applicant.cleaned_data.get("phone", "")) if applicant.is_valid() else "",
         rows=rows,
         problems=problems,
     )

@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.forms import StyledFormMixin
+from egov.core.idnumbers import validate_id_number
 from egov.core.uploads import check_upload
 from egov.dossiers.forms import MultipleFileField
 from egov.dossiers.models import ApplicantKind, ReturnMethod
 from egov.portal.models import FeedbackAbout, FeedbackKind, RatingScore
 
 PHONE_REGEX = r"^\+?[0-9 .]{8,20}$"
-ID_REGEX = r"^[0-9A-Za-z-]{6,20}$"
 
 
 def _phone(required: bool = False) -> forms.RegexField:
@@ -31,13 +31,12 @@ def _phone(required: bool = False) -> forms.RegexField:
     )
 
 
-def _id_number() -> forms.RegexField:
-    return forms.RegexField(
+def _id_number() -> forms.CharField:
+    return forms.CharField(
         label=_("ID card number (CCCD) or business registration number"),
-        regex=ID_REGEX,
         max_length=20,
         required=False,
-        error_messages={"invalid": _("Use 6–20 letters, digits or hyphens.")},
+        validators=[validate_id_number],
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
 
@@ -116,7 +115,8 @@ class DeliveryStepForm(StyledFormMixin, forms.Form):
         help_text=_("Needed only if the result is sent by post."),
     )
 
-    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: list[tuple[str, list[tuple[int, str]]]], **kwargs: Any) -> None:
+        """``units``: (district or province name, [(office id, office name), ...]) groups."""
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [("", _("— choose —")), *units]
 

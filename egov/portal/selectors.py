@@ -8,6 +8,7 @@ import functools
 import hmac
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,9 +72,54 @@ def receiving_units_for(version: ProcedureVersion) -> QuerySet[Unit]:
     levels = set(version.process_steps.values_list("level", flat=True)) & set(version.levels)
     return (
         Unit.objects.filter(kind=UnitKind.ONE_STOP, valid_to__isnull=True, level__in=levels)
-        .select_related("parent")
+        .select_related("parent__parent__parent__parent")
         .order_by("path")
     )
+
+
+_AREA_KINDS = frozenset({UnitKind.COMMUNE, UnitKind.DISTRICT, UnitKind.PROVINCE})
+
+
+def _area_of(unit: Unit | None) -> Unit | None:
+    """The commune, district or province a unit belongs to (a one-stop unit sits under the
+    People's Committee of its area)."""
+    while unit is not None and unit.kind not in _AREA_KINDS:
+        unit = unit.parent
+    return unit
+
+
+def unit_group_label(unit: Unit) -> str:
+    """What tells two offices with the same commune name apart: the district (or province)
+    their commune or district belongs to."""
+    area = _area_of(unit)
+    if area is None:
+        return ""
+    return (_area_of(area.parent) or area).name
+
+
+def receiving_unit_groups(units: list[Unit]) -> list[tuple[str, list[Unit]]]:
+    """The offices grouped under their district or province, groups in first-seen order."""
+    groups: dict[str, list[Unit]] = {}
+    for unit in units:
+        groups.setdefault(unit_group_label(unit), []).append(unit)
+    return list(groups.items())
+
+
+def _named_in(name: str, text: str) -> bool:
+    needle = unicodedata.normalize("NFC", name).casefold().strip()
+    return bool(needle) and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", text) is not None
+
+
+def unit_for_address(units: list[Unit], address: str) -> Unit | None:
+    """The one office whose commune (or district) the address names, or None when none or
+    several match: "Ấp 3, Xã Bình An, Huyện Châu Thành" picks that Bình An and not the other."""
+    text = unicodedata.normalize("NFC", address or "").casefold()
+    if not text.strip():
+        return None
+    matches = [u for u in units if (area := _area_of(u)) is not None and _named_in(area.name, text)]
+    if len(matches) > 1:
+        matches = [u for u in matches if _named_in(unit_group_label(u), text)]
+    return matches[0] if len(matches) == 1 else None
 
 
 def open_supplement_request(dossier: Dossier) -> Pause | None:

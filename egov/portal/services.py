@@ -25,6 +25,7 @@ from egov.dossiers.models import FINISHED_STATES, Dossier
 from egov.dossiers.services import ApplicantIn, PaperIn, dossier_register_online
 from egov.notifications.services import notification_send
 from egov.orgs.models import Unit
+from egov.portal.identity.identifiers import phone_display
 from egov.portal.models import (
     CitizenProfile,
     DraftFile,
@@ -85,7 +86,12 @@ def _prefill(user: User) -> dict[str, Any]:
     profile = CitizenProfile.objects.filter(user=user).first()
     if profile is None:
         return {
-            "applicant": {"kind": "citizen", "name": user.full_name, "phone": user.phone, "email": user.email}
+            "applicant": {
+                "kind": "citizen",
+                "name": user.full_name,
+                "phone": phone_display(user.phone),
+                "email": user.email,
+            }
         }
     return {
         "applicant": {
@@ -93,7 +99,7 @@ def _prefill(user: User) -> dict[str, Any]:
             "name": profile.full_name,
             "id_number": profile.id_number,
             "address": profile.address,
-            "phone": profile.phone,
+            "phone": phone_display(profile.phone),
             "email": profile.email,
         },
         "delivery": {"return_address": profile.address},
@@ -209,9 +215,11 @@ def draft_submit(
         return draft.dossier
     _require_open(draft)
     version = draft.version
-    papers = list(version.papers.all())
     files = list(draft.files.select_related("paper"))
-    missing = [p.name for p in papers if not any(f.paper_id == p.pk for f in files)]
+    attached = {f.paper_id for f in files}
+    # A paper "only if any" that the citizen did not attach is not part of the dossier.
+    papers = [p for p in version.papers.all() if not p.optional or p.pk in attached]
+    missing = [p.name for p in papers if p.pk not in attached]
     if missing:
         raise PortalError(
             _("Attach every required paper: %(names)s.") % {"names": "; ".join(missing)}, "papers"

@@ -31,6 +31,7 @@ from egov.portal.forms import (
 )
 from egov.portal.http import citizen_only as _citizen
 from egov.portal.http import posted
+from egov.portal.identity.identifiers import phone_display
 from egov.portal.models import CitizenProfile, FeedbackAbout, Rating
 from egov.portal.ratelimit import rate_limited
 
@@ -54,6 +55,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         if current
         else {"full_name": user.full_name, "phone": user.phone, "email": user.email}
     )
+    initial["phone"] = phone_display(initial.get("phone") or "")
     form = ProfileForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -260,3 +260,89 @@ def test_a_validation_error_keeps_what_the_citizen_typed(
     assert "to-khai.pdf" in page.content()
     _both_widths(page, "31-papers-errors")
     assert page.console_errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_optional_paper_grouped_offices_id_check_and_sign_in_errors(
+    audit_flushable: None,
+    live_server: Any,
+    page: Any,
+    personas: dict[str, Any],
+    procedure: Any,
+    province: Any,
+    settings: Any,
+) -> None:
+    """Issue #13: the portal's own sign-in errors and lockout, the ID number check, a paper
+    "only if any" left out, offices grouped by district and preselected from the address."""
+    from conftest import PASSWORD as PERSONA_PASSWORD
+    from conftest import SMALL_PROVINCE
+    from egov.catalog.models import RequiredPaper
+    from egov.dossiers.models import Dossier
+    from egov.orgs import services as org_services
+    from egov.orgs.models import Unit, UnitKind
+
+    header = SMALL_PROVINCE.splitlines()[0]
+    org_services.units_import(content=f"{header}\n22,Xã A1,Xã,commune,20\n", by=None)  # a second "Xã A1"
+    area = Unit.objects.get(gso_code="22", valid_to__isnull=True, kind="commune")
+    twin = Unit.objects.get(path__startswith=area.path, kind=UnitKind.ONE_STOP, level=area.level)
+    Unit.objects.filter(parent=area, kind=UnitKind.PEOPLES_COMMITTEE).update(agency_code="000.22.00.T01")
+    optional = RequiredPaper.objects.create(
+        version=procedure,
+        order=3,
+        name="Giấy chứng nhận kết hôn của cha, mẹ (nếu có)",
+        originals=1,
+        optional=True,
+    )
+    base = live_server.url
+
+    # A wrong password: the portal page again, in Vietnamese, with the identifier kept.
+    _citizen_login(page, base, "citizen", "sai-mat-khau-roi")
+    assert page.url.startswith(f"{base}/cong-dan/dang-nhap/")
+    assert "mật khẩu, không đúng" in page.inner_text("#error-summary")
+    assert page.input_value("#id_username") == "citizen"
+    _both_widths(page, "40-signin-wrong-password")
+
+    _citizen_login(page, base, "citizen", PERSONA_PASSWORD)
+    page.goto(f"{base}/cong-dan/nop/1.001193/")
+    page.fill("#id_name", "Phạm Văn Đức")
+    page.fill("#id_id_number", "1234567")  # a 7-digit "CCCD"
+    page.fill("#id_address", "Ấp 3, Xã A1, Huyện B")
+    page.fill("#id_phone", "0912345678")
+    _next(page)
+    assert "12 số" in page.inner_text("#error-summary")
+    _shot(page, "41-id-number-refused")
+    page.fill("#id_id_number", "001190004321")
+    _next(page)
+
+    # Papers: the one "only if any" is marked and may stay empty.
+    assert "/papers/" in page.url
+    assert "nếu có" in page.inner_text(f"li:has(#paper-{optional.pk}) h3")
+    for paper in procedure.papers.filter(optional=False):
+        page.set_input_files(f"#paper-{paper.pk}", _file(f"giay-{paper.order}.pdf"))
+    _both_widths(page, "42-papers-optional")
+    _next(page)
+
+    # Offices under their district; the Xã A1 of Huyện B is chosen from the address.
+    assert "/delivery/" in page.url
+    labels = page.eval_on_selector_all("#id_unit optgroup", "gs => gs.map(g => g.label)")
+    assert labels == ["Huyện A", "Huyện B"]
+    assert page.input_value("#id_unit") == str(twin.pk)
+    chosen = page.eval_on_selector("#id_unit", "s => s.selectedOptions[0].textContent")
+    assert chosen == "Bộ phận Một cửa xã A1 (Huyện B)"
+    _both_widths(page, "43-delivery-grouped")
+    page.check("#id_return_method_0")
+    _next(page)
+    assert "/review/" in page.url and "Huyện B" in page.content()
+    page.check("#id_declaration")
+    _both_widths(page, "44-review-optional")
+    page.click("#submit-dossier")
+    dossier = Dossier.objects.get()
+    assert dossier.receiving_unit == twin and dossier.papers.count() == 2
+
+    # Locked out after too many wrong passwords: the portal's page, in Vietnamese.
+    for _i in range(settings.AXES_FAILURE_LIMIT):
+        _citizen_login(page, base, "citizen", "sai-mat-khau-roi")
+    assert "Nhập sai mật khẩu quá nhiều lần" in page.inner_text("main")
+    _both_widths(page, "45-locked-out")
+    # The lockout page is answered with 429 Too Many Requests, as axes does; Chromium reports it.
+    assert [e for e in page.console_errors if "status of 429" not in e] == []

@@ -21,7 +21,7 @@ def _intake(unit: Any, token: str | None = None, **changes: Any) -> dict[str, An
         "intake_token": token or uuid.uuid4().hex,
         "applicant_kind": "citizen",
         "applicant_name": "Trần Thị Cúc",
-        "applicant_id_number": "091234567890",
+        "applicant_id_number": "091204567890",
         "applicant_address": "Xã A1",
         "applicant_phone": "0912345678",
         "applicant_email": "",

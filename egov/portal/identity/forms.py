@@ -100,3 +100,18 @@ class ResetConfirmForm(_NewPasswordMixin, StyledFormMixin, forms.Form):
         cleaned = super().clean() or {}
         self._check_passwords(self, cleaned.get("identifier", ""))
         return cleaned
+
+
+class SigninForm(StyledFormMixin, forms.Form):
+    """The portal's own sign-in form, so that a wrong password is explained on this page."""
+
+    username = forms.CharField(
+        label=_("Mobile phone number or e-mail"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

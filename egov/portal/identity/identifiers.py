@@ -114,3 +114,15 @@ def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | Non
     else:
         raw = ""
     return identifier_key(str(raw))
+
+
+def phone_display(value: str) -> str:
+    """A stored phone number as Vietnamese citizens write it: ``+84912345678`` → ``0912 345 678``.
+
+    Anything that is not a Vietnamese mobile number (an e-mail, a landline typed at the counter)
+    comes back unchanged."""
+    number = phone_e164(value or "")
+    if number is None:
+        return value or ""
+    national = "0" + number[3:]
+    return f"{national[:4]} {national[4:7]} {national[7:]}"

@@ -1,15 +1,16 @@
 """Citizen sign-up, confirmation by code, sign-in page and password reset.
 
-Sign-in itself is the shared login view (/accounts/login/); the page here only explains that
-citizens use their phone number or e-mail and posts to it."""
+The portal has its own sign-in page (citizens only): a wrong password or a lockout is explained
+here, in the portal, not on the staff sign-in page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +23,14 @@ from django.views.decorators.http import require_POST
 from egov.accounts.services import login_recorded
 from egov.portal.http import posted
 from egov.portal.identity import services
-from egov.portal.identity.forms import ResendForm, ResetConfirmForm, ResetRequestForm, SignupForm, VerifyForm
+from egov.portal.identity.forms import (
+    ResendForm,
+    ResetConfirmForm,
+    ResetRequestForm,
+    SigninForm,
+    SignupForm,
+    VerifyForm,
+)
 from egov.portal.identity.identifiers import identifier_key
 from egov.portal.ratelimit import rate_limited
 
@@ -71,10 +79,45 @@ def _attempt(
 
 @login_not_required
 def signin(request: HttpRequest) -> HttpResponse:
-    next_url = safe_next(request, request.GET.get("next")) or reverse("portal:my_dossiers")
+    next_url = safe_next(request, request.GET.get("next") or request.POST.get("next")) or reverse(
+        "portal:my_dossiers"
+    )
     if request.user.is_authenticated:
         return redirect(next_url)
-    return render(request, "portal/signin.html", {"next": next_url})
+    form = SigninForm(posted(request))
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            user = authenticate(
+                request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+            )
+            if getattr(request, "axes_locked_out", False):
+                # axes' middleware would answer with the staff lockout page; citizens get the
+                # portal's. The lock itself (counted by axes) is untouched.
+                request.axes_locked_out = False  # type: ignore[attr-defined]
+                minutes = round(settings.AXES_COOLOFF_TIME * 60)
+                return render(
+                    request,
+                    "portal/locked_out.html",
+                    {"minutes": minutes},
+                    status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
+                )
+            if user is None:
+                form.add_error(
+                    None,
+                    _(
+                        "The phone number or e-mail, or the password, is not right. Check them and try "
+                        "again; if you have not confirmed your account yet, enter the code we sent you."
+                    ),
+                )
+            elif getattr(user, "kind", None) != "citizen":
+                form.add_error(None, _("This is a staff account. Sign in on the staff sign-in page."))
+            else:
+                login(request, user)
+                login_recorded(user=user, second_factor="none")
+                return redirect(next_url)
+    return render(request, "portal/signin.html", {"form": form, "next": next_url}, status=status)
 
 
 @login_not_required

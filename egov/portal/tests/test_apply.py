@@ -291,5 +291,5 @@ def test_saved_details_prefill_the_next_application(client: Client, login_as: An
     assert response.status_code == 302
     assert AuditEntry.objects.filter(event="portal.profile_saved").exists()
     html = client.get(_step(_start(client), "applicant")).content.decode()
-    assert 'value="Hộ kinh doanh Mai"' in html and 'value="0905111222"' in html
+    assert 'value="Hộ kinh doanh Mai"' in html and 'value="0905 111 222"' in html
     assert '<option value="household_business" selected>' in html
