@@ -130,8 +130,7 @@ def test_walk_a_dossier_through_its_process(
     url = dossier.get_absolute_url()
     # A specialist examines; only the leader's signing step records the decision.
     assert (
-        _act(client, url, "decide", {"step_seq": dossier.current_step.seq, "outcome": "approved"}
-        ).status_code
+        _act(client, url, "decide", {"step_seq": dossier.current_step.seq, "outcome": "approved"}).status_code
         == 403
     )
     seq = dossier.current_step.seq
@@ -172,7 +171,8 @@ def test_refusal_needs_a_reason_and_forbidden_actions_change_nothing(
     assert _act(client, url, "forward", {"step_seq": dossier.current_step.seq}).status_code == 302
     dossier.refresh_from_db()
     sign_in(client, commune_staff["agency_leader"])
-    response = _act(client, url, "decide", {"step_seq": dossier.current_step.seq, "outcome": "refused", "reason": ""}
+    response = _act(
+        client, url, "decide", {"step_seq": dossier.current_step.seq, "outcome": "refused", "reason": ""}
     )
     assert response.status_code == 422
     assert "lý do" in response.content.decode().lower()

@@ -42,7 +42,17 @@ PERSONAS = [
 SEES = {"officer_a1", "specialist", "leader", "head", "auditor"}
 MANAGERS = {"officer_a1", "specialist", "leader", "head"}
 
-STATES = ["registered", "early_supplement", "step1", "step2", "step3", "supplement", "resolved", "returned", "withdrawn"]
+STATES = [
+    "registered",
+    "early_supplement",
+    "step1",
+    "step2",
+    "step3",
+    "supplement",
+    "resolved",
+    "returned",
+    "withdrawn",
+]
 
 # The rule, by hand: (state, action) → who may. Every other cell is refused.
 ALLOWED: dict[tuple[str, Action], set[str]] = {
