@@ -65,6 +65,7 @@ def test_an_officer_refuses_an_online_submission_with_form_03(
     online.refresh_from_db()
     assert online.state == DossierState.REFUSED and online.outcome_reason.startswith("Thủ tục")
     assert forms_available(online) == ["03"]
+    assert client.get(f"{online.get_absolute_url()}form-03.pdf").status_code == 200
     assert Notification.objects.filter(kind="dossier.refused", related_id=str(online.pk)).exists()
     # The applicant sees the refusal and its reason in the portal timeline.
     sign_in(client, personas["citizen"])
