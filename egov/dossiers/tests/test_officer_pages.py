@@ -151,6 +151,7 @@ class _Ids(HTMLParser):
             self.ids.append(a["id"] or "")
         if tag == "label" and a.get("for"):
             self.fors.append(a["for"] or "")
+        self.fors.extend((a.get("aria-describedby") or "").split())
 
 
 def _check_ids(html: str) -> None:
@@ -158,6 +159,7 @@ def _check_ids(html: str) -> None:
     parser.feed(html)
     duplicates = {i for i in parser.ids if parser.ids.count(i) > 1}
     assert not duplicates, duplicates
+    # Every label and every aria-describedby points at an element of the page.
     assert set(parser.fors) <= set(parser.ids), set(parser.fors) - set(parser.ids)
 
 
