@@ -81,7 +81,11 @@ def _inbox_q(user: Any) -> Q:
     waiting = Q(condition, current_step__status=StepStatus.ACTIVE)
     counters = role_paths(user, {Role.ONE_STOP_OFFICER.value})
     if counters:
-        waiting |= Q(state=DossierState.REGISTERED) & _path_q("receiving_unit", counters)
+        # Including those whose papers were asked for before acceptance: the officer checks them.
+        before_acceptance = Q(state=DossierState.REGISTERED) | Q(
+            state=DossierState.SUPPLEMENT, received_at__isnull=True
+        )
+        waiting |= before_acceptance & _path_q("receiving_unit", counters)
     return waiting
 
 

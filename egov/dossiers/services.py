@@ -632,7 +632,7 @@ def dossier_resume(
         # Papers asked for before acceptance: no clock yet; the submission waits to be accepted.
         dossier.state = DossierState.REGISTERED
         dossier.save(update_fields=["state"])
-        _event(dossier, "supplement_received", by, note)
+        _event(dossier, "papers_received", by, note)
         _audit(dossier, AuditEvent.DOSSIER_RESUMED, by, before_acceptance=True)
         return dossier
     previous_due = dossier.statutory_due_at

@@ -94,6 +94,7 @@ def test_papers_asked_for_before_acceptance_do_not_touch_the_clock(
     assert sent.redirect_chain, sent.content.decode()[:2000]
     assert online.events.filter(kind="supplement_submitted").exists()
     login_as("officer_a1")
+    assert online.code in client.get("/dossiers/").content.decode()  # back in the officer's inbox
     assert _said(client, online, "resume", {"note": "Đã đủ"}) == [
         f"Đã nhận giấy tờ bổ sung của hồ sơ {online.code}; hồ sơ chờ tiếp nhận."
     ]
