@@ -280,3 +280,15 @@ def test_the_intake_form_summarises_its_errors_and_keeps_the_input(
         and 'href="#id_applicant_phone"' in html[summary:]
     )
     assert 'value="Trần Thị Cúc"' in html
+
+
+def test_only_the_receiving_counter_refuses_or_asks_before_acceptance(
+    online: Dossier, personas: dict[str, Any], commune_staff: dict[str, Any]
+) -> None:
+    for by in (None, personas["officer_b1"], personas["citizen"], commune_staff["specialist"]):
+        with pytest.raises(services.ActionForbidden):
+            services.dossier_refuse_online(dossier=online, reason="x", by=by)
+        with pytest.raises(services.ActionForbidden):
+            services.dossier_request_papers(dossier=online, items="x", reason="x", by=by)
+    online.refresh_from_db()
+    assert online.state == DossierState.REGISTERED and online.events.count() == 1
