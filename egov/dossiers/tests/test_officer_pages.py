@@ -292,3 +292,16 @@ def test_only_the_receiving_counter_refuses_or_asks_before_acceptance(
             services.dossier_request_papers(dossier=online, items="x", reason="x", by=by)
     online.refresh_from_db()
     assert online.state == DossierState.REGISTERED and online.events.count() == 1
+
+
+def test_a_refusal_at_the_counter_without_a_reason_is_summarised(
+    client: Client, province: Province, procedure: Any, login_as: Callable[[str], Any]
+) -> None:
+    login_as("officer_a1")
+    response = client.post(
+        "/dossiers/receive/1.001193/refuse/",
+        {"unit": province.one_stop_a1.pk, "refuse-applicant_name": "Trần Thị Cúc", "refuse-reason": ""},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422 and 'href="#id_refuse-reason"' in html
+    assert 'value="Trần Thị Cúc"' in html
