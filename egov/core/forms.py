@@ -25,7 +25,7 @@ class StyledFormMixin:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
             if field.help_text:
-                widget.attrs["aria-describedby"] = f"id_{name}_help"
+                widget.attrs["aria-describedby"] = f"{self._auto_id(name)}_help"
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
@@ -34,7 +34,11 @@ class StyledFormMixin:
                 attrs = self.fields[name].widget.attrs
                 attrs["class"] = f"{attrs.get('class', '')} is-invalid"
                 attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"id_{name}_error"
+                attrs["aria-describedby"] = f"{self._auto_id(name)}_error"
+
+    def _auto_id(self, name: str) -> str:
+        # The field's id with the form's prefix: two prefixed forms on one page point at their own messages.
+        return f"id_{self.add_prefix(name)}"  # type: ignore[attr-defined]
 
 
 def validate_plausible_date(value: Any) -> None:

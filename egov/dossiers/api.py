@@ -215,6 +215,10 @@ def dossier_act(request: HttpRequest, dossier_id: int, action: str, payload: Act
 def _run(action: Action, dossier: Dossier, user: Any, payload: ActionIn) -> None:
     if action == Action.ACCEPT:
         services.dossier_accept(dossier=dossier, by=user)
+    elif action == Action.REQUEST_PAPERS:
+        services.dossier_request_papers(dossier=dossier, items=payload.items, reason=payload.reason, by=user)
+    elif action == Action.REFUSE:
+        services.dossier_refuse_online(dossier=dossier, reason=payload.reason, by=user)
     elif action == Action.FORWARD:
         to_unit = get_object_or_404(Unit, pk=payload.to_unit_id) if payload.to_unit_id else None
         services.step_forward(dossier=dossier, by=user, note=payload.note, to_unit=to_unit)

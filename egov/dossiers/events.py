@@ -14,6 +14,7 @@ EVENT_LABELS = {
     "supplement_requested": _("Supplement requested (form 02)"),
     "supplement_received": _("Supplement received"),
     "supplement_submitted": _("Supplement submitted online"),
+    "papers_received": _("Supplement received before acceptance"),
     "paused": _("Clock paused"),
     "resumed": _("Clock resumed"),
     "extended": _("Time extended (form 04)"),

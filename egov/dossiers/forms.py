@@ -126,15 +126,45 @@ class PauseForm(StyledFormMixin, forms.Form):
     contact = forms.CharField(label=_("Contact officer"), max_length=255, required=False)
 
 
+class RequestPapersForm(StyledFormMixin, forms.Form):
+    """Papers asked for before an online submission is accepted (form 02; no clock to stop)."""
+
+    items = forms.CharField(label=_("Papers to supplement"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    contact = forms.CharField(label=_("Contact officer"), max_length=255, required=False)
+
+
 class ResumeForm(StyledFormMixin, forms.Form):
     note = forms.CharField(
         label=_("What was received"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
+# A browser date picker sends ISO dates; typed Vietnamese dates (dd/mm/yyyy) still count.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y"]
+
+
+class DatePickerInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimePickerInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 class ExtendForm(StyledFormMixin, forms.Form):
     new_due_at = forms.DateTimeField(
-        label=_("New date (dd/mm/yyyy hh:mm)"), validators=[validate_plausible_date]
+        label=_("New due date and time"),
+        widget=DateTimePickerInput(),
+        input_formats=DATETIME_INPUT_FORMATS,
+        validators=[validate_plausible_date],
     )
     reason = forms.CharField(label=_("Reason and apology"), widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -30,6 +30,12 @@ def _message(dossier: Dossier, kind: str) -> tuple[str, str]:
             _("Your dossier %(code)s needs more papers. Please see the request and supplement them.")
             % {"code": code},
         )
+    if kind == "refused":
+        return (
+            _("Dossier %(code)s not accepted") % {"code": code},
+            _("Your dossier %(code)s (%(name)s) was not accepted. Reason: %(reason)s")
+            % {"code": code, "name": dossier.procedure_version.name, "reason": dossier.outcome_reason},
+        )
     if kind == "extended":
         due = timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y") if dossier.due_at else ""
         return (

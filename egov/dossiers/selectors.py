@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -68,9 +68,9 @@ def dossier_for_intake_token(*, token: str, unit: Any, user: Any) -> Dossier | N
     return Dossier.objects.filter(intake_token=token, receiving_unit=unit, created_by=user).first()
 
 
-def inbox_for(user: Any) -> QuerySet[Dossier]:
-    """Dossiers whose current step waits for this user: assigned to them, or unassigned in a
-    unit where they hold the step's role."""
+def _inbox_q(user: Any) -> Q:
+    """What waits for this user: a current step assigned to them, or unassigned in a unit where
+    they hold the step's role; and online submissions waiting for acceptance at their counters."""
     condition = Q(current_step__assigned_to=user)
     for role in Role:
         paths = role_paths(user, {role.value})
@@ -78,10 +78,48 @@ def inbox_for(user: Any) -> QuerySet[Dossier]:
             condition |= Q(current_step__role=role.value, current_step__assigned_to__isnull=True) & _path_q(
                 "current_step__unit", paths
             )
+    waiting = Q(condition, current_step__status=StepStatus.ACTIVE)
+    counters = role_paths(user, {Role.ONE_STOP_OFFICER.value})
+    if counters:
+        # Including those whose papers were asked for before acceptance: the officer checks them.
+        before_acceptance = Q(state=DossierState.REGISTERED) | Q(
+            state=DossierState.SUPPLEMENT, received_at__isnull=True
+        )
+        waiting |= before_acceptance & _path_q("receiving_unit", counters)
+    return waiting
+
+
+def inbox_for(user: Any) -> QuerySet[Dossier]:
+    """The user's inbox: what waits for them, soonest due first, online submissions first of all
+    (they have no due time until accepted)."""
     return (
         dossiers_for_back_office(user)
-        .filter(condition, current_step__status=StepStatus.ACTIVE)
-        .order_by("due_at")
+        .filter(_inbox_q(user))
+        .order_by(F("due_at").asc(nulls_first=True), "created_at", "pk")
+    )
+
+
+def _view_q(user: Any, view: str, now: dt.datetime) -> Q:
+    if view == "inbox":
+        return _inbox_q(user)
+    if view == "open":
+        return Q(state__in=OPEN_STATES)
+    if view == "due_soon":
+        return Q(state=DossierState.PROCESSING, due_at__gt=now, due_at__lte=now + dt.timedelta(days=3))
+    if view == "overdue":
+        return Q(state=DossierState.PROCESSING, due_at__lte=now)
+    if view == "paused":
+        return Q(state__in=PAUSED_STATES)
+    if view == "registered":
+        return Q(state=DossierState.REGISTERED)
+    return Q()
+
+
+def dossier_counts(user: Any, views: list[str]) -> dict[str, int]:
+    """How many dossiers each list tab holds, in one query (one conditional count per tab)."""
+    now = timezone.now()
+    return dossiers_for_back_office(user).aggregate(
+        **{view: Count("pk", filter=_view_q(user, view, now) or None) for view in views}
     )
 
 
@@ -90,17 +128,10 @@ def dossier_list(user: Any, *, view: str, q: str = "") -> QuerySet[Dossier]:
     now = timezone.now()
     if view == "inbox":
         qs = inbox_for(user)
-    elif view == "open":
-        qs = qs.filter(state__in=OPEN_STATES).order_by("due_at")
-    elif view == "due_soon":
-        qs = qs.filter(state=DossierState.PROCESSING, due_at__gt=now, due_at__lte=now + dt.timedelta(days=3))
-        qs = qs.order_by("due_at")
-    elif view == "overdue":
-        qs = qs.filter(state=DossierState.PROCESSING, due_at__lte=now).order_by("due_at")
-    elif view == "paused":
-        qs = qs.filter(state__in=PAUSED_STATES).order_by("due_at")
+    elif view in {"open", "due_soon", "overdue", "paused"}:
+        qs = qs.filter(_view_q(user, view, now)).order_by("due_at")
     elif view == "registered":
-        qs = qs.filter(state=DossierState.REGISTERED).order_by("created_at")
+        qs = qs.filter(_view_q(user, view, now)).order_by("created_at")
     else:
         qs = qs.order_by("-received_at", "-pk")
     q = q.strip()

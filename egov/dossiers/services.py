@@ -460,6 +460,50 @@ def dossier_accept(*, dossier: Dossier, by: Any) -> Dossier:
     return dossier
 
 
+@transaction.atomic
+def dossier_request_papers(*, dossier: Dossier, items: str, reason: str, by: Any, contact: str = "") -> Pause:
+    """Before accepting an online submission, ask the applicant for missing papers (form 02).
+    The clock has not started, so nothing is paused: the applicant supplements through the
+    portal and the officer then resumes, which puts the submission back to be accepted."""
+    dossier = _locked(dossier)
+    require(Action.REQUEST_PAPERS, by, dossier)
+    if not items.strip():
+        raise DossierError(_("List what the applicant must supplement."), "items")
+    if not reason.strip():
+        raise DossierError(_("Give the reason."), "reason")
+    pause = Pause.objects.create(
+        dossier=dossier,
+        kind=PauseKind.SUPPLEMENT,
+        started_at=timezone.now(),
+        reason=reason.strip(),
+        items=items.strip(),
+        contact=contact.strip(),
+        restarts_clock=False,
+    )
+    dossier.state = DossierState.SUPPLEMENT
+    dossier.save(update_fields=["state"])
+    _event(dossier, "supplement_requested", by, reason, items=items)
+    notify_applicant(dossier, "supplement")
+    _audit(dossier, AuditEvent.DOSSIER_PAUSED, by, kind=PauseKind.SUPPLEMENT, before_acceptance=True)
+    return pause
+
+
+@transaction.atomic
+def dossier_refuse_online(*, dossier: Dossier, reason: str, by: Any) -> Dossier:
+    """Refuse an online submission instead of accepting it (form 03, as at the counter)."""
+    dossier = _locked(dossier)
+    require(Action.REFUSE, by, dossier)
+    if not reason.strip():
+        raise DossierError(_("Give the reason for refusing."), "reason")
+    dossier.state = DossierState.REFUSED
+    dossier.outcome_reason = reason.strip()
+    dossier.save(update_fields=["state", "outcome_reason"])
+    _event(dossier, "refused", by, reason.strip())
+    notify_applicant(dossier, "refused")
+    _audit(dossier, AuditEvent.DOSSIER_REFUSED, by, reason=reason.strip(), code=dossier.code)
+    return dossier
+
+
 # ---------------------------------------------------------------- processing
 
 
@@ -584,8 +628,17 @@ def dossier_resume(
             photocopies=p.photocopies,
             supplement_round=round_no,
         )
+    if dossier.received_at is None:
+        # Papers asked for before acceptance: no clock yet; the submission waits to be accepted.
+        dossier.state = DossierState.REGISTERED
+        dossier.save(update_fields=["state"])
+        _event(dossier, "papers_received", by, note)
+        _audit(dossier, AuditEvent.DOSSIER_RESUMED, by, before_acceptance=True)
+        return dossier
     previous_due = dossier.statutory_due_at
-    dossier.statutory_due_at = clock.statutory_due(dossier, list(dossier.pauses.all()))
+    # A request made before acceptance lies before the clock's start and does not count.
+    counted = [p for p in dossier.pauses.all() if p.started_at >= dossier.received_at]
+    dossier.statutory_due_at = clock.statutory_due(dossier, counted)
     extension = dossier.extensions.order_by("-created_at").first()
     dossier.due_at = (
         max(dossier.statutory_due_at, extension.new_due_at) if extension else dossier.statutory_due_at

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +30,7 @@ from egov.dossiers.forms import (
     PauseForm,
     ReasonForm,
     RefuseForm,
+    RequestPapersForm,
     ResumeForm,
     ReturnForm,
     SendBackForm,
@@ -84,10 +86,12 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     qs = selectors.dossier_list(request.user, view=view, q=q)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    counts = selectors.dossier_counts(request.user, [key for key, _label in VIEWS])
     context = {
         "page": page,
         "view": view,
         "views": VIEWS,
+        "tabs": [(key, label, counts[key]) for key, label in VIEWS],
         "q": q,
         "can_receive": bool(receiving_units_for(request.user)),
     }
@@ -204,7 +208,8 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
         "papers": papers,
         "required": required,
         "direct": direct,
-        "refuse_form": RefuseForm(),
+        # Prefixed: the refusal form sits on the same page as the intake form (unique ids).
+        "refuse_form": RefuseForm(prefix="refuse"),
     }
     status = 422 if request.method == "POST" else 200
     return render(request, "dossiers/intake_form.html", context, status=status)
@@ -214,7 +219,7 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
 def intake_refuse(request: HttpRequest, code: str) -> HttpResponse:
     unit = _receiving_unit(request)
     version = _version_for_intake(code, unit)
-    form = RefuseForm(request.POST)
+    form = RefuseForm(request.POST, prefix="refuse")
     if form.is_valid():
         try:
             dossier = services.dossier_refuse_intake(
@@ -258,7 +263,8 @@ def _action_form(dossier: Dossier, action: str, data: Any = None, files: Any = N
     form_class, form_kwargs, _fn = ACTIONS[action]
     step = dossier.current_step
     initial = {"step_seq": step.seq} if step is not None else {}
-    form = form_class(data, files, initial=initial, **form_kwargs)
+    # Each action's fields carry its name, so every id on the dossier page is unique.
+    form = form_class(data, files, initial=initial, prefix=action, **form_kwargs)
     if step is not None and action == Action.FORWARD:
         _forward_choices(dossier, step, form)
     elif step is not None and action == Action.SEND_BACK:
@@ -275,11 +281,16 @@ def _templates(dossier: Dossier) -> list[Any]:
 
 def _forward_choices(dossier: Dossier, step: Any, form: Any) -> None:
     following = next(t for t in _templates(dossier) if t.order > step.order)
+    form.next_step = following.name
+    # A hand-over goes to the agency the officer picks below; the catalogue names which one.
+    form.next_unit = (
+        following.handover_to
+        or (dossier.receiving_unit if following.role == "one_stop_officer" else dossier.resolving_unit).name
+    )
     if following.handover_to:
         agencies = Unit.objects.filter(kind__in=["committee", "department"], valid_to__isnull=True)
         form.fields["to_unit"].choices = [(u.pk, u.name) for u in agencies.order_by("path")[:500]]
         form.fields["to_unit"].required = True
-        form.handover_hint = following.handover_to
     else:
         form.fields.pop("to_unit", None)
 
@@ -298,6 +309,7 @@ def _assignees(step: Any) -> list[tuple[int, str]]:
 def dossier_detail(
     request: HttpRequest, pk: int, bound: dict[str, Any] | None = None, error: str = ""
 ) -> HttpResponse:
+    failed = next(iter((bound or {}).items()), None)
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
     events = [(e, EVENT_LABELS.get(e.kind, e.kind)) for e in dossier.events.select_related("actor")]
     context = {
@@ -312,6 +324,9 @@ def dossier_detail(
         "remaining": selectors.remaining_office_time(dossier),
         "forms": _action_forms(request, dossier, bound),
         "error": error,
+        # The action whose form came back with errors: summarised at the top, its section open.
+        "failed_action": failed[0] if failed else "",
+        "failed_form": failed[1] if failed else None,
         "pdf_forms": [(no, FORM_TITLES[no]) for no in forms_available(dossier)],
     }
     return render(request, "dossiers/detail.html", context, status=422 if (bound or error) else 200)
@@ -338,7 +353,7 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         require(action, request.user, dossier)
     except services.DossierError as exc:
-        step_seq = request.POST.get("step_seq")
+        step_seq = request.POST.get(f"{action}-step_seq")
         if step_seq and (dossier.current_step is None or str(dossier.current_step.seq) != step_seq):
             messages.info(request, _("This step was already handled; the page shows the current state."))
             return redirect(dossier)
@@ -352,83 +367,154 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.info(request, _("This step was already handled; the page shows the current state."))
             return redirect(dossier)
         try:
-            fn(request, dossier, form.cleaned_data)
+            done = fn(request, dossier, form.cleaned_data)
         except services.DossierError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         except ValidationError as exc:
             _add_validation_error(form, exc, None)
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, done)
             return redirect(dossier)
     return dossier_detail(request, pk, bound={action: form})
 
 
+def _when(moment: Any) -> str:
+    """A time as Vietnamese offices write it: dd/mm/yyyy HH:MM (local time)."""
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else "—"
+
+
+def _step_name(dossier: Dossier) -> str:
+    dossier.refresh_from_db(fields=["current_step"])
+    return dossier.current_step.name if dossier.current_step is not None else "—"
+
+
+# Every action returns the message that tells the officer what happened.
+
+
 @_action("forward", ForwardForm)
-def _forward(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> None:
+def _forward(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     to_unit = get_object_or_404(Unit, pk=data["to_unit"]) if data.get("to_unit") else None
     services.step_forward(dossier=dossier, by=request.user, note=data["note"], to_unit=to_unit)
+    return _("Dossier %(code)s forwarded to the step “%(step)s”.") % {
+        "code": dossier.code,
+        "step": _step_name(dossier),
+    }
 
 
 @_action("send_back", SendBackForm)
-def _send_back(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> None:
+def _send_back(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     services.step_send_back(
         dossier=dossier, to_order=data["to_order"], reason=data["reason"], by=request.user
     )
+    return _("Dossier %(code)s sent back to the step “%(step)s”.") % {
+        "code": dossier.code,
+        "step": _step_name(dossier),
+    }
 
 
 @_action("assign", AssignForm)
-def _assign(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> None:
+def _assign(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     from egov.accounts.models import User
 
-    services.step_assign(dossier=dossier, to=get_object_or_404(User, pk=data["to"]), by=request.user)
+    to = get_object_or_404(User, pk=data["to"])
+    step = services.step_assign(dossier=dossier, to=to, by=request.user)
+    return _("The step “%(step)s” of dossier %(code)s is assigned to %(name)s.") % {
+        "step": step.name,
+        "code": dossier.code,
+        "name": to.full_name,
+    }
 
 
 @_action("pause", PauseForm)
-def _pause(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> None:
+def _pause(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     services.dossier_pause(dossier=dossier, by=request.user, **data)
+    if data["kind"] == "supplement":
+        return _("A supplement to dossier %(code)s was requested; the applicant is notified.") % {
+            "code": dossier.code
+        }
+    return _("The clock of dossier %(code)s is paused.") % {"code": dossier.code}
+
+
+@_action("request_papers", RequestPapersForm)
+def _request_papers(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
+    services.dossier_request_papers(dossier=dossier, by=request.user, **data)
+    return _("A supplement to dossier %(code)s was requested; the applicant is notified.") % {
+        "code": dossier.code
+    }
+
+
+@_action("refuse", ReasonForm)
+def _refuse(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
+    services.dossier_refuse_online(dossier=dossier, reason=data["reason"], by=request.user)
+    return _("Dossier %(code)s was refused; the applicant is notified. Print form 03.") % {
+        "code": dossier.code
+    }
 
 
 @_action("resume", ResumeForm)
-def _resume(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> None:
-    services.dossier_resume(dossier=dossier, by=request.user, note=data["note"])
+def _resume(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
+    dossier = services.dossier_resume(dossier=dossier, by=request.user, note=data["note"])
+    if dossier.due_at is None:
+        return _("The supplement to dossier %(code)s is received; the dossier waits to be accepted.") % {
+            "code": dossier.code
+        }
+    return _("Processing of dossier %(code)s resumed; due %(due)s.") % {
+        "code": dossier.code,
+        "due": _when(dossier.due_at),
+    }
 
 
 @_action("extend", ExtendForm)
-def _extend(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> None:
+def _extend(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     services.dossier_extend(dossier=dossier, by=request.user, **data)
+    return _("Dossier %(code)s extended to %(due)s; the applicant is notified.") % {
+        "code": dossier.code,
+        "due": _when(data["new_due_at"]),
+    }
 
 
-@_action("stop", ReasonForm, prefix="stop")
-def _stop(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> None:
+@_action("stop", ReasonForm)
+def _stop(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     services.dossier_stop(dossier=dossier, reason=data["reason"], by=request.user)
+    return _("Processing of dossier %(code)s stopped; print form 05.") % {"code": dossier.code}
 
 
-@_action("withdraw", ReasonForm, prefix="withdraw")
-def _withdraw(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> None:
+@_action("withdraw", ReasonForm)
+def _withdraw(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     services.dossier_withdraw(dossier=dossier, reason=data["reason"], by=request.user)
+    return _("The withdrawal of dossier %(code)s is recorded.") % {"code": dossier.code}
 
 
 @_action("decide", DecideForm)
-def _decide(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> None:
-    services.dossier_decide(
+def _decide(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
+    dossier = services.dossier_decide(
         dossier=dossier,
         outcome=data["outcome"],
         reason=data["reason"],
         by=request.user,
         result_file=data.get("result_file"),
     )
+    return _("The decision on dossier %(code)s is recorded: %(outcome)s.") % {
+        "code": dossier.code,
+        "outcome": dossier.get_outcome_display(),
+    }
 
 
 @_action("return", ReturnForm)
-def _return(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> None:
+def _return(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     services.dossier_return(
         dossier=dossier, by=request.user, received_by=data["received_by"], tracking=data["tracking"]
     )
+    return _("The result of dossier %(code)s is recorded as returned.") % {"code": dossier.code}
 
 
 @_action("accept", AcceptForm)
-def _accept(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> None:
-    services.dossier_accept(dossier=dossier, by=request.user)
+def _accept(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
+    dossier = services.dossier_accept(dossier=dossier, by=request.user)
+    return _("Dossier %(code)s accepted; due %(due)s.") % {
+        "code": dossier.code,
+        "due": _when(dossier.due_at),
+    }
 
 
 def dossier_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
@@ -469,10 +555,13 @@ def dossier_register(request: HttpRequest) -> HttpResponse:
     from django.utils import timezone
 
     from egov.core.forms import StyledFormMixin
+    from egov.dossiers.forms import DATE_INPUT_FORMATS, DatePickerInput
 
     class PeriodForm(StyledFormMixin, dj_forms.Form):
-        start = dj_forms.DateField(label=_("From (dd/mm/yyyy)"))
-        end = dj_forms.DateField(label=_("To (dd/mm/yyyy)"))
+        start = dj_forms.DateField(
+            label=_("From"), widget=DatePickerInput(), input_formats=DATE_INPUT_FORMATS
+        )
+        end = dj_forms.DateField(label=_("To"), widget=DatePickerInput(), input_formats=DATE_INPUT_FORMATS)
 
     units = receiving_units_for(request.user)
     if not units:

@@ -29,6 +29,9 @@ class Action(StrEnum):
     """Everything one can do to a dossier once it exists; the values are the page's and API's names."""
 
     ACCEPT = "accept"
+    # Before acceptance (online submissions): ask for papers, or refuse with form 03.
+    REQUEST_PAPERS = "request_papers"
+    REFUSE = "refuse"
     ASSIGN = "assign"
     FORWARD = "forward"
     SEND_BACK = "send_back"
@@ -156,19 +159,31 @@ class Rule:
     # The staff API exposes the action (assigning needs a person picked on the page; the
     # supplement is the citizen's, sent from the portal).
     api: bool = True
+    # A further condition on the dossier as it stands, refused like a wrong state (422).
+    when: Callable[[Dossier], bool] | None = None
+
+    def applies(self, dossier: Dossier) -> bool:
+        return dossier.state in self.states and (self.when is None or self.when(dossier))
+
+
+def _has_due_time(dossier: Dossier) -> bool:
+    """A supplement asked for before acceptance has no due time to extend."""
+    return dossier.due_at is not None
 
 
 _PROCESSING = frozenset({DossierState.PROCESSING})
 
 RULES: dict[Action, Rule] = {
     Action.ACCEPT: Rule(frozenset({DossierState.REGISTERED}), _receiving_officer),
+    Action.REQUEST_PAPERS: Rule(frozenset({DossierState.REGISTERED}), _receiving_officer),
+    Action.REFUSE: Rule(frozenset({DossierState.REGISTERED}), _receiving_officer),
     Action.ASSIGN: Rule(_PROCESSING, can_assign_step, api=False),
     Action.FORWARD: Rule(_PROCESSING, _before_decision),
     Action.SEND_BACK: Rule(_PROCESSING, _has_earlier_step),
     Action.DECIDE: Rule(_PROCESSING, _at_decision),
     Action.PAUSE: Rule(_PROCESSING, _manager),
     Action.RESUME: Rule(frozenset(PAUSED_STATES), _manager),
-    Action.EXTEND: Rule(frozenset(OPEN_STATES), _manager),
+    Action.EXTEND: Rule(frozenset(OPEN_STATES), _manager, when=_has_due_time),
     Action.STOP: Rule(frozenset(OPEN_STATES), _manager),
     Action.WITHDRAW: Rule(frozenset(OPEN_STATES), _manager),
     # Only after a decision, and only at the counter that received the dossier.
@@ -186,7 +201,7 @@ def require(action: Action | str, actor: Any, dossier: Dossier) -> None:
     # may, but not now, is told why (422).
     if not rule.allowed(actor, dossier):
         raise ActionForbidden(gettext("You may not do this on this dossier."))
-    if dossier.state not in rule.states:
+    if not rule.applies(dossier):
         raise WrongState(
             gettext("This action is not possible while the dossier is “%(state)s”.")
             % {"state": dossier.get_state_display()}
@@ -195,7 +210,7 @@ def require(action: Action | str, actor: Any, dossier: Dossier) -> None:
 
 def available_actions(actor: Any, dossier: Dossier) -> list[Action]:
     """What ``actor`` may do on ``dossier`` now, in the table's order."""
-    return [a for a, r in RULES.items() if dossier.state in r.states and r.allowed(actor, dossier)]
+    return [a for a, r in RULES.items() if r.applies(dossier) and r.allowed(actor, dossier)]
 
 
 def require_counter(actor: Any, unit: Unit) -> None:

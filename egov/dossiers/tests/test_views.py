@@ -117,6 +117,11 @@ def test_dossier_page_access(
     assert client.get(dossier.get_absolute_url()).status_code == status
 
 
+def _act(client: Client, url: str, action: str, data: dict[str, Any]) -> Any:
+    """Post an action's form: its fields carry the action's prefix."""
+    return client.post(f"{url}{action}/", {f"{action}-{k}": v for k, v in data.items()})
+
+
 def test_walk_a_dossier_through_its_process(
     client: Client, receive: Any, login_as: Callable[[str], Any], commune_staff: dict[str, Any]
 ) -> None:
@@ -125,15 +130,13 @@ def test_walk_a_dossier_through_its_process(
     url = dossier.get_absolute_url()
     # A specialist examines; only the leader's signing step records the decision.
     assert (
-        client.post(
-            f"{url}decide/", {"step_seq": dossier.current_step.seq, "outcome": "approved"}
-        ).status_code
+        _act(client, url, "decide", {"step_seq": dossier.current_step.seq, "outcome": "approved"}).status_code
         == 403
     )
     seq = dossier.current_step.seq
-    assert client.post(f"{url}forward/", {"step_seq": seq, "note": "Đạt"}).status_code == 302
+    assert _act(client, url, "forward", {"step_seq": seq, "note": "Đạt"}).status_code == 302
     # The same click again is harmless.
-    assert client.post(f"{url}forward/", {"step_seq": seq, "note": "Đạt"}).status_code == 302
+    assert _act(client, url, "forward", {"step_seq": seq, "note": "Đạt"}).status_code == 302
     dossier.refresh_from_db()
     assert dossier.current_step.name == "Ký giấy khai sinh"
     pause = {
@@ -142,9 +145,9 @@ def test_walk_a_dossier_through_its_process(
         "reason": "Bản sao mờ",
         "contact": "Chị Lan",
     }
-    assert client.post(f"{url}pause/", pause).status_code == 302
+    assert _act(client, url, "pause", pause).status_code == 302
     assert Dossier.objects.get(pk=dossier.pk).state == DossierState.SUPPLEMENT
-    assert client.post(f"{url}resume/", {"note": "Đã nhận"}).status_code == 302
+    assert _act(client, url, "resume", {"note": "Đã nhận"}).status_code == 302
     sign_in(client, commune_staff["agency_leader"])
     decide = {
         "step_seq": dossier.current_step.seq,
@@ -152,9 +155,9 @@ def test_walk_a_dossier_through_its_process(
         "reason": "",
         "result_file": SimpleUploadedFile("giay-khai-sinh.pdf", PDF, "application/pdf"),
     }
-    assert client.post(f"{url}decide/", decide).status_code == 302
+    assert _act(client, url, "decide", decide).status_code == 302
     login_as("officer_a1")
-    assert client.post(f"{url}return/", {"received_by": "Trần Thị Cúc", "tracking": ""}).status_code == 302
+    assert _act(client, url, "return", {"received_by": "Trần Thị Cúc", "tracking": ""}).status_code == 302
     dossier.refresh_from_db()
     assert dossier.state == DossierState.RETURNED and dossier.files.filter(kind="result").exists()
 
@@ -165,18 +168,18 @@ def test_refusal_needs_a_reason_and_forbidden_actions_change_nothing(
     dossier = receive()
     sign_in(client, commune_staff["specialist"])
     url = dossier.get_absolute_url()
-    assert client.post(f"{url}forward/", {"step_seq": dossier.current_step.seq}).status_code == 302
+    assert _act(client, url, "forward", {"step_seq": dossier.current_step.seq}).status_code == 302
     dossier.refresh_from_db()
     sign_in(client, commune_staff["agency_leader"])
-    response = client.post(
-        f"{url}decide/", {"step_seq": dossier.current_step.seq, "outcome": "refused", "reason": ""}
+    response = _act(
+        client, url, "decide", {"step_seq": dossier.current_step.seq, "outcome": "refused", "reason": ""}
     )
     assert response.status_code == 422
     assert "lý do" in response.content.decode().lower()
     assert Dossier.objects.get(pk=dossier.pk).state == DossierState.PROCESSING
-    assert client.post(f"{url}return/", {"received_by": "X"}).status_code == 403
+    assert _act(client, url, "return", {"received_by": "X"}).status_code == 403
     login_as("officer_a1")
-    assert client.post(f"{url}forward/", {"step_seq": dossier.current_step.seq}).status_code == 403
+    assert _act(client, url, "forward", {"step_seq": dossier.current_step.seq}).status_code == 403
     assert client.post(f"{url}nonsense/", {}).status_code == 404
     login_as("officer_b1")
     assert client.post(f"{url}withdraw/", {"withdraw-reason": "x"}).status_code == 404

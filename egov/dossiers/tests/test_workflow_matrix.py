@@ -42,11 +42,26 @@ PERSONAS = [
 SEES = {"officer_a1", "specialist", "leader", "head", "auditor"}
 MANAGERS = {"officer_a1", "specialist", "leader", "head"}
 
-STATES = ["registered", "step1", "step2", "step3", "supplement", "resolved", "returned", "withdrawn"]
+STATES = [
+    "registered",
+    "early_supplement",
+    "step1",
+    "step2",
+    "step3",
+    "supplement",
+    "resolved",
+    "returned",
+    "withdrawn",
+]
 
 # The rule, by hand: (state, action) → who may. Every other cell is refused.
 ALLOWED: dict[tuple[str, Action], set[str]] = {
     ("registered", Action.ACCEPT): {"officer_a1"},
+    ("registered", Action.REQUEST_PAPERS): {"officer_a1"},
+    ("registered", Action.REFUSE): {"officer_a1"},
+    # Papers asked for before acceptance: no due time to extend; resumed, it waits to be accepted.
+    ("early_supplement", Action.SUBMIT_SUPPLEMENT): {"citizen"},
+    **{("early_supplement", a): MANAGERS for a in (Action.RESUME, Action.STOP, Action.WITHDRAW)},
     # Sent back to the counter's intake step: the one-stop officer's again (nobody takes it over).
     ("step1", Action.FORWARD): {"officer_a1"},
     ("step1", Action.ASSIGN): {"leader", "head"},
@@ -98,8 +113,8 @@ def people(province: Province, personas: dict[str, Any], commune_staff: dict[str
 
 def _build(state: str, receive: Any, procedure: Any, province: Province, people: dict[str, Any]) -> Dossier:
     officer, specialist, leader = people["officer_a1"], people["specialist"], people["leader"]
-    if state == "registered":
-        return services.dossier_register_online(
+    if state in {"registered", "early_supplement"}:
+        online = services.dossier_register_online(
             unit=province.one_stop_a1,
             version=procedure,
             applicant=APPLICANT,
@@ -107,6 +122,9 @@ def _build(state: str, receive: Any, procedure: Any, province: Province, people:
             return_method="counter",
             applicant_user=people["citizen"],
         )
+        if state == "early_supplement":
+            services.dossier_request_papers(dossier=online, items="Giấy", reason="Thiếu", by=officer)
+        return Dossier.objects.get(pk=online.pk)
     dossier = receive(applicant_user=people["citizen"])
     if state == "supplement":
         services.dossier_pause(dossier=dossier, kind="supplement", reason="Thiếu", items="Giấy", by=officer)
@@ -132,6 +150,8 @@ def _input(action: Action, dossier: Dossier, people: dict[str, Any]) -> dict[str
     later = timezone.localtime(timezone.now() + dt.timedelta(days=30)).replace(second=0, microsecond=0)
     data: dict[str, Any] = {
         Action.ACCEPT: {},
+        Action.REQUEST_PAPERS: {"items": "Bản chính giấy chứng sinh", "reason": "Bản chụp mờ"},
+        Action.REFUSE: {"reason": "Thủ tục không thuộc thẩm quyền"},
         Action.ASSIGN: {"to": people[_HOLDER.get(step.role if step else "", "specialist")].pk},
         Action.FORWARD: {"note": "Đạt"},
         Action.SEND_BACK: {"to_order": (step.order - 1) if step else 1, "reason": "Thiếu thẩm định"},
@@ -150,10 +170,10 @@ def _input(action: Action, dossier: Dossier, people: dict[str, Any]) -> dict[str
 
 def _page_post(client: Client, dossier: Dossier, action: Action, data: dict[str, Any]) -> int:
     form = dict(data)
-    if action in {Action.STOP, Action.WITHDRAW}:
-        form = {f"{action}-reason": data["reason"]}
     if "new_due_at" in form:
-        form["new_due_at"] = form["new_due_at"].strftime("%d/%m/%Y %H:%M")
+        form["new_due_at"] = form["new_due_at"].strftime("%Y-%m-%dT%H:%M")  # as the date picker sends it
+    # Every action's fields carry its name (unique ids on the page).
+    form = {f"{action}-{k}": v for k, v in form.items()}
     return client.post(f"/dossiers/{dossier.pk}/{action}/", form).status_code
 
 
