@@ -47,6 +47,9 @@ def check(page: Any, name: str) -> list[str]:
     for violation in result["violations"]:
         if violation["impact"] not in BLOCKING:
             continue
-        targets = ", ".join(" ".join(map(str, node["target"])) for node in violation["nodes"][:8])
-        found.append(f"{name} [{page.url}]: {violation['impact']} {violation['id']}: {violation['help']} -> {targets}")
+        nodes = [
+            f"\n    {' '.join(map(str, node['target']))}: {' '.join(node['failureSummary'].split())[:300]}"
+            for node in violation["nodes"][:8]
+        ]
+        found.append(f"{name} [{page.url}]: {violation['impact']} {violation['id']}: {violation['help']}{''.join(nodes)}")
     return found
