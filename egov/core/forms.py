@@ -25,7 +25,9 @@ class StyledFormMixin:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
             if field.help_text:
-                widget.attrs["aria-describedby"] = f"id_{name}_help"
+                # The bound field's id honours the form's prefix and auto_id (formsets, two forms on
+                # one page); "id_<name>" named no element there.
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_help"  # type: ignore[index]
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
@@ -34,7 +36,10 @@ class StyledFormMixin:
                 attrs = self.fields[name].widget.attrs
                 attrs["class"] = f"{attrs.get('class', '')} is-invalid"
                 attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"id_{name}_error"
+                auto_id = self[name].auto_id  # type: ignore[index]
+                # The error first, and the hint stays announced too.
+                help_id = f" {auto_id}_help" if self.fields[name].help_text else ""
+                attrs["aria-describedby"] = f"{auto_id}_error{help_id}"
 
 
 def validate_plausible_date(value: Any) -> None:

@@ -204,7 +204,7 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
         "papers": papers,
         "required": required,
         "direct": direct,
-        "refuse_form": RefuseForm(),
+        "refuse_form": RefuseForm(auto_id="refuse_%s"),  # its ids differ from the intake form's
     }
     status = 422 if request.method == "POST" else 200
     return render(request, "dossiers/intake_form.html", context, status=status)

@@ -51,5 +51,30 @@ def check(page: Any, name: str) -> list[str]:
             f"\n    {' '.join(map(str, node['target']))}: {' '.join(node['failureSummary'].split())[:300]}"
             for node in violation["nodes"][:8]
         ]
-        found.append(f"{name} [{page.url}]: {violation['impact']} {violation['id']}: {violation['help']}{''.join(nodes)}")
+        found.append(
+            f"{name} [{page.url}]: {violation['impact']} {violation['id']}: {violation['help']}{''.join(nodes)}"
+        )
+    # axe only "needs review" an aria-describedby naming a missing element, so an error message or
+    # hint silently detached from its field passes it; this finds such references and duplicate ids.
+    for problem in page.evaluate(IDREFS_JS):
+        found.append(f"{name} [{page.url}]: serious broken-idref: {problem}")
     return found
+
+
+IDREFS_JS = """() => {
+  const problems = [];
+  const seen = new Map();
+  for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) || 0) + 1);
+  for (const [id, n] of seen) if (n > 1) problems.push(`id "${id}" is used ${n} times`);
+  for (const attr of ['aria-describedby', 'aria-labelledby', 'aria-controls', 'aria-errormessage']) {
+    for (const el of document.querySelectorAll(`[${attr}]`)) {
+      for (const id of el.getAttribute(attr).split(/\\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) problems.push(`${el.tagName.toLowerCase()}#${el.id} ${attr}="${id}" names no element`);
+      }
+    }
+  }
+  for (const label of document.querySelectorAll('label[for]')) {
+    if (!document.getElementById(label.htmlFor)) problems.push(`label for="${label.htmlFor}" names no element`);
+  }
+  return problems;
+}"""

@@ -171,9 +171,7 @@ def test_officer_pages_at_1366_px(
     client = Client()
     sign_in(client, admin)
     page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}]
-    )
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}])
     _visit(page, f"{base}/reports/ii06a/")
     check("report II.06a")
     _visit(page, f"{base}/reports/dashboard/")
