@@ -258,7 +258,8 @@ def _action_form(dossier: Dossier, action: str, data: Any = None, files: Any = N
     form_class, form_kwargs, _fn = ACTIONS[action]
     step = dossier.current_step
     initial = {"step_seq": step.seq} if step is not None else {}
-    form = form_class(data, files, initial=initial, **form_kwargs)
+    # Several action forms share field names (reason, note) on one page: ids per action.
+    form = form_class(data, files, initial=initial, auto_id=f"id_{action}_%s", **form_kwargs)
     if step is not None and action == Action.FORWARD:
         _forward_choices(dossier, step, form)
     elif step is not None and action == Action.SEND_BACK:

@@ -32,7 +32,8 @@ def _report(found: list[str]) -> str:
 def test_citizen_journey_at_360_px(
     audit_flushable: None, live_server: Any, page: Any, personas: dict[str, Any], procedure: Any
 ) -> None:
-    from egov.dossiers.models import Dossier
+    from egov.dossiers import services
+    from egov.dossiers.models import Dossier, PauseKind
     from egov.notifications.models import Notification
 
     base = live_server.url
@@ -44,6 +45,9 @@ def test_citizen_journey_at_360_px(
 
     _visit(page, f"{base}/cong-dan/")
     check("portal home")
+    page.get_by_role("button", name="Trình đơn").click()
+    page.locator("#egov-nav.show").wait_for()
+    check("portal home, menu open")
     _visit(page, f"{base}/thu-tuc/?q=khai+sinh")
     check("procedure search")
     _visit(page, f"{base}/thu-tuc/1.001193/")
@@ -63,6 +67,9 @@ def test_citizen_journey_at_360_px(
 
     _visit(page, f"{base}/cong-dan/dang-ky/?next=/cong-dan/nop/1.001193/")
     check("sign-up")
+    page.fill("#id_password1", "123")
+    page.click("main button[type=submit]")
+    check("sign-up with errors")
     page.fill("#id_identifier", "0912 345 678")
     page.fill("#id_full_name", "Lê Thị Hoa")
     page.fill("#id_password1", PASSWORD)
@@ -101,8 +108,21 @@ def test_citizen_journey_at_360_px(
     check("my dossiers")
     _visit(page, f"{base}/cong-dan/ho-so/{dossier.pk}/")
     check("a dossier")
+    officer = personas["officer_a1"]
+    services.dossier_accept(dossier=dossier, by=officer)
+    services.dossier_pause(
+        dossier=dossier,
+        kind=PauseKind.SUPPLEMENT,
+        reason="Bản chụp bị mờ",
+        items="Giấy chứng sinh",
+        by=officer,
+    )
+    _visit(page, f"{base}/cong-dan/ho-so/{dossier.pk}/")
+    check("a dossier awaiting a supplement")
     _visit(page, f"{base}/cong-dan/phan-anh/moi/")
     check("feedback form")
+    page.click("main form button[type=submit]")
+    check("feedback form with errors")
     assert found == [], _report(found)
 
 
@@ -152,6 +172,9 @@ def test_officer_pages_at_1366_px(
     page.click("main button[type=submit]")
     assert "/2fa/" in page.url, page.url
     check("2FA")
+    page.fill("#id_token", "000000")
+    page.click("main button[type=submit]")
+    check("2FA with an error")
     _staff_login(page, base, personas["officer_a1"])
     _visit(page, f"{base}/")
     check("home")
@@ -161,10 +184,18 @@ def test_officer_pages_at_1366_px(
     check("intake pick")
     _visit(page, f"{base}/dossiers/receive/1.001193/")
     check("intake form")
-    _visit(page, f"{base}{dossier.get_absolute_url()}")
-    for summary in page.locator("main details > summary").all():
-        summary.click()  # the action forms folded under their headings
-    check("a dossier with its action forms")
+    page.click("main form[enctype] > button[type=submit]")
+    check("intake form with errors")
+
+    def dossier_page(name: str) -> None:
+        _visit(page, f"{base}{dossier.get_absolute_url()}")
+        # The action forms fold under their headings; axe skips what is hidden.
+        page.evaluate("document.querySelectorAll('main details').forEach(d => { d.open = true; })")
+        check(name)
+
+    dossier_page("a registered dossier with its action forms")
+    page.click("form[action$='/accept/'] button[type=submit]")
+    dossier_page("a dossier in processing with its action forms")
 
     admin = personas["system_admin"]
     accounts.role_grant(user=admin, unit=province.province, role=Role.CATALOGUE_OFFICER, by=None)

@@ -77,8 +77,8 @@ def test_dossier_from_counter_to_result(
     page.goto(f"{base}/dossiers/?view=inbox")
     page.click(f"text={dossier.code}")
     page.locator("summary").filter(has_text="02").click()
-    page.fill("#id_items", "Bản chính giấy chứng sinh")
-    page.fill("#id_reason", "Bản sao không rõ nét")
+    page.fill("#id_pause_items", "Bản chính giấy chứng sinh")
+    page.fill("#id_pause_reason", "Bản sao không rõ nét")
     _act(page, "pause")
     assert Dossier.objects.get().state == DossierState.SUPPLEMENT
     _act(page, "resume")
@@ -92,7 +92,7 @@ def test_dossier_from_counter_to_result(
 
     _login(page, base, personas["officer_a1"])
     page.goto(f"{base}{dossier.get_absolute_url()}")
-    page.fill("#id_received_by", "Phạm Thị Thu")
+    page.fill("#id_return_received_by", "Phạm Thị Thu")
     _act(page, "return")
     final = Dossier.objects.get()
     assert final.state == DossierState.RETURNED

@@ -123,8 +123,8 @@ def test_sign_up_apply_accept_supplement_result_rating(
     dossier.refresh_from_db()
     assert dossier.state == DossierState.PROCESSING and dossier.due_at is not None
     page.locator("summary").filter(has_text="02").click()
-    page.fill("#id_items", "Bản chính giấy chứng sinh")
-    page.fill("#id_reason", "Bản chụp bị mờ")
+    page.fill("#id_pause_items", "Bản chính giấy chứng sinh")
+    page.fill("#id_pause_reason", "Bản chụp bị mờ")
     page.click("form[action$='/pause/'] button[type=submit]")
     assert Dossier.objects.get().state == DossierState.SUPPLEMENT
 
