@@ -25,7 +25,9 @@ class StyledFormMixin:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
             if field.help_text:
-                widget.attrs["aria-describedby"] = f"{self._auto_id(name)}_help"
+                # The bound field's id honours the form's prefix and auto_id (formsets, two forms on
+                # one page); "id_<name>" named no element there.
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_help"  # type: ignore[index]
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
@@ -34,11 +36,10 @@ class StyledFormMixin:
                 attrs = self.fields[name].widget.attrs
                 attrs["class"] = f"{attrs.get('class', '')} is-invalid"
                 attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"{self._auto_id(name)}_error"
-
-    def _auto_id(self, name: str) -> str:
-        # The field's id with the form's prefix: two prefixed forms on one page point at their own messages.
-        return f"id_{self.add_prefix(name)}"  # type: ignore[attr-defined]
+                auto_id = self[name].auto_id  # type: ignore[index]
+                # The error first, and the hint stays announced too.
+                help_id = f" {auto_id}_help" if self.fields[name].help_text else ""
+                attrs["aria-describedby"] = f"{auto_id}_error{help_id}"
 
 
 def validate_plausible_date(value: Any) -> None:
