@@ -24,7 +24,10 @@ def _login(page: Any, base: str, user: Any) -> None:
     device, _ = TOTPDevice.objects.get_or_create(user=user, name="phone", defaults={"confirmed": True})
     # The same person signs in twice within one 30-second window here; forget the last code
     # used so the replay guard does not refuse the second sign-in.
-    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    # A wrong code just before (the accessibility check tries one) throttles the device: lift it.
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
     device.refresh_from_db()
     page.context.clear_cookies()
     page.goto(f"{base}/accounts/login/")
@@ -35,6 +38,7 @@ def _login(page: Any, base: str, user: Any) -> None:
         "#id_token", f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
     )
     page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/" not in url)
 
 
 def _shot(page: Any, name: str) -> None:
