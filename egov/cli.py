@@ -104,9 +104,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"  citizen portal: {base}/cong-dan/")
     print(f"  API docs:      {base}/api/v1/docs")
     print(f"  health:        {base}/healthz  {base}/readyz")
-    print(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+    print(f"\nDemo logins by journey (password for all: {DEMO_PASSWORD}):")
+    journey = None
     for login in logins:
-        print(f"  {login.username:<16} {login.description}")
+        if login.journey != journey:
+            journey = login.journey
+            print(f"  {journey}:")
+        print(f"    {login.username:<16} {login.description}")
+    print(
+        "\nThe province as of 2021 is Kiên Giang (three levels); from 1 July 2025 it is part of the"
+        " two-level An Giang. Agency codes, departments of the new province, accounts and dossiers"
+        " are illustrative."
+    )
     if settings.DEMO_RELAX_2FA:
         print(
             "\nDEMO SWITCH ON: demo accounts skip the TOTP second factor (EGOV_DEMO_RELAX_2FA=0 to require it)."
