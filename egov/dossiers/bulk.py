@@ -336,10 +336,23 @@ def replay(
 # ---------------------------------------------------------------- writing
 
 
-def _adapt_sqlite(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-    return value
+def _sqlite_rows(
+    model: type[models.Model], columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> list[Any]:
+    """Rows with aware datetimes as naive UTC text, as Django stores them in SQLite; only the
+    datetime columns are converted (calling a converter on every value doubled the load time)."""
+    kinds = {f.column: f.get_internal_type() for f in model._meta.concrete_fields}
+    stamps = [i for i, c in enumerate(columns) if kinds.get(c) == "DateTimeField"]
+    if not stamps:
+        return rows
+    out = []
+    for row in rows:
+        values = list(row)
+        for i in stamps:
+            if values[i] is not None:
+                values[i] = values[i].astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+        out.append(values)
+    return out
 
 
 def _writer() -> Callable[[Batch], None]:
@@ -360,7 +373,7 @@ def _writer() -> Callable[[Batch], None]:
                 else:
                     # Table and column names come from the models, never from input.
                     sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
-                    cursor.executemany(sql, [tuple(map(_adapt_sqlite, row)) for row in rows])
+                    cursor.executemany(sql, _sqlite_rows(model, columns, rows))
 
     return flush
 
