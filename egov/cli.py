@@ -24,6 +24,31 @@ def _setup_django() -> None:
         raise SystemExit(2) from None
 
 
+def _require_database() -> None:
+    """Stop with one line saying what to run when the database is missing or not migrated
+    (instead of a traceback from the first query)."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    database = settings.DATABASES["default"]
+    hint = "run `uv run egov demo` (demo data) or `uv run egov migrate` (an empty database)"
+    if database["ENGINE"].endswith("sqlite3") and not Path(str(database["NAME"])).is_file():
+        print(f"egov: no database at {database['NAME']}; {hint}", file=sys.stderr)
+        raise SystemExit(2)
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        print(f"egov: cannot use the database ({str(exc).strip().splitlines()[0]})", file=sys.stderr)
+        raise SystemExit(2) from None
+    if pending:
+        print(f"egov: the database is not migrated ({len(pending)} pending); {hint}", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def _manage(*args: str) -> None:
     from django.core.management import call_command
 
@@ -196,6 +221,7 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     _setup_django()
+    _require_database()
     from pathlib import Path
 
     from egov.audit.services import AnchorError, anchor_parse, anchors_read, audit_verify
@@ -232,6 +258,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     _setup_django()
+    _require_database()
     from pathlib import Path
 
     from egov.audit.backup import BackupError, backup_create
@@ -271,6 +298,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_catalog(args: argparse.Namespace) -> int:
     _setup_django()
+    _require_database()
     from pathlib import Path
 
     from egov.catalog.spreadsheet import SpreadsheetRejected
@@ -311,6 +339,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     _setup_django()
+    _require_database()
     import datetime as dt
     import json
     from pathlib import Path
@@ -529,6 +558,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] == "workcal":
         _setup_django()
+        if not {"-h", "--help"} & set(args_list):
+            _require_database()
         return cmd_workcal(args_list[1:])
     known = {
         *("demo", "serve", "worker", "scheduler", "audit", "backup", "restore"),
