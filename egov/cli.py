@@ -80,25 +80,59 @@ def _scheduler_cmd() -> list[str]:
     return [sys.executable, "-m", "egov.cli", "scheduler"]
 
 
-def _run_processes(commands: list[list[str]]) -> int:
-    """Run the web server and worker together; stop all when one stops, on Ctrl-C or on SIGTERM
-    (a supervisor stopping us must not leave gunicorn or the worker running)."""
+def _process_name(cmd: list[str]) -> str:
+    return next((name for name in ("gunicorn", "worker", "scheduler") if name in cmd), " ".join(cmd[:4]))
+
+
+RESTART_DELAY = 1.0  # seconds before the first restart of a crashed child; doubles up to the maximum
+RESTART_DELAY_MAX = 30.0
+STABLE_AFTER = 60.0  # a child that ran this long before stopping starts again after the first delay
+
+
+def _run_processes(commands: list[list[str]], *, restart: bool = False) -> int:
+    """Run the web server and worker together; on Ctrl-C or SIGTERM stop them all (a supervisor
+    stopping us must not leave gunicorn or the worker running).
+
+    When a child stops by itself: without ``restart`` (production, where systemd or the container
+    restarts the service) everything stops with its exit code; with ``restart`` (the demo) only
+    that child is started again, after a delay that grows while it keeps crashing, and why is
+    logged on standard error (one worker hitting a locked database must not take the web server
+    down with it)."""
+    import time
 
     def _terminated(_signum: int, _frame: object) -> None:
         raise SystemExit(0)
 
-    signal.signal(signal.SIGTERM, _terminated)
+    previous = signal.signal(signal.SIGTERM, _terminated)
     procs = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603 - our own interpreter and modules
+    started = [time.monotonic()] * len(procs)
+    delays = [RESTART_DELAY] * len(procs)
+    restart_at: list[float | None] = [None] * len(procs)
     try:
         while True:
-            for proc in procs:
+            now = time.monotonic()
+            for i, proc in enumerate(procs):
+                if restart_at[i] is not None:
+                    if now >= (restart_at[i] or 0):
+                        procs[i] = subprocess.Popen(commands[i])  # noqa: S603 - as above
+                        started[i], restart_at[i] = now, None
+                    continue
                 code = proc.poll()
-                if code is not None:
+                if code is None:
+                    continue
+                if not restart:
                     return code
-            try:
-                procs[0].wait(timeout=1)
-            except subprocess.TimeoutExpired:
-                continue
+                if now - started[i] >= STABLE_AFTER:
+                    delays[i] = RESTART_DELAY
+                print(
+                    f"egov: {_process_name(commands[i])} (pid {proc.pid}) stopped with exit code {code}; "
+                    f"restarting it in {delays[i]:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                restart_at[i] = now + delays[i]
+                delays[i] = min(delays[i] * 2, RESTART_DELAY_MAX)
+            time.sleep(0.2)
     except KeyboardInterrupt:
         return 0
     finally:
@@ -110,6 +144,7 @@ def _run_processes(commands: list[list[str]]) -> int:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        signal.signal(signal.SIGTERM, previous)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -153,7 +188,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("Stop with Ctrl-C.\n", flush=True)
     if args.no_serve:
         return 0
-    return _run_processes([_gunicorn(args.host, args.port, args.workers), _worker_cmd(), _scheduler_cmd()])
+    return _run_processes(
+        [_gunicorn(args.host, args.port, args.workers), _worker_cmd(), _scheduler_cmd()], restart=True
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
