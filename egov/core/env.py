@@ -115,9 +115,12 @@ def uses_local_database(name: str) -> bool:
 
 SQLITE_OPTIONS = {
     # WAL lets readers run beside the single writer; IMMEDIATE avoids
-    # deadlocks when two transactions upgrade from read to write.
+    # deadlocks when two transactions upgrade from read to write. A writer waits up to 20 s for
+    # the lock (the web server, the worker and the scheduler share one file) before "database
+    # is locked"; every process opens its connections with these options.
+    "timeout": 20,
     "transaction_mode": "IMMEDIATE",
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
 }
 
 
