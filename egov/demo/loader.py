@@ -242,13 +242,13 @@ PEOPLE: tuple[tuple[str, str, str, str, str], ...] = (
     ("examine", "chuyenvien.xa", "specialist, ward People's Committee", "commune_committee", Role.SPECIALIST),
     ("examine", "truongphong.xa", "head of division, ward People's Committee", "commune_committee",
      Role.HEAD_OF_DIVISION),
-    ("examine", "chuyenvien.stp", "specialist, Department of Justice", "department", Role.SPECIALIST),
-    ("examine", "truongphong.stp", "head of division, Department of Justice", "department",
+    ("examine", "chuyenvien.syt", "specialist, Department of Health", "department", Role.SPECIALIST),
+    ("examine", "truongphong.syt", "head of division, Department of Health", "department",
      Role.HEAD_OF_DIVISION),
     ("decide", "chutich.xa", "chairman, ward People's Committee", "commune_committee", Role.AGENCY_LEADER),
-    ("decide", "giamdoc.stp", "director, Department of Justice", "department", Role.AGENCY_LEADER),
+    ("decide", "giamdoc.syt", "director, Department of Health", "department", Role.AGENCY_LEADER),
     ("decide", "vanthu.xa", "clerk (issues and files results), ward", "commune_committee", Role.CLERK),
-    ("decide", "vanthu.stp", "clerk (issues and files results), Department of Justice", "department",
+    ("decide", "vanthu.syt", "clerk (issues and files results), Department of Health", "department",
      Role.CLERK),
     ("return", "motcua.xa", "the ward counter hands the result back", "", ""),
     ("return", "motcua.tinh", "the province centre hands the result back", "", ""),
@@ -268,7 +268,7 @@ JOURNEYS = {
     "admin": "Administrator",
 }
 DEMO_COMMUNE = "30742"  # Phường Rạch Giá, the new province's administrative centre
-DEMO_DEPARTMENT = "Sở Tư pháp"
+DEMO_DEPARTMENT = "Sở Y tế"
 
 
 def _demo_units(province: Unit) -> dict[str, Unit]:
@@ -334,10 +334,10 @@ _VI_NAMES = {
     "truongphong.xa": "Võ Minh Tâm — Trưởng phòng Văn hóa - Xã hội phường",
     "chutich.xa": "Huỳnh Văn Phúc — Chủ tịch UBND phường",
     "vanthu.xa": "Đặng Thị Hoa — Văn thư UBND phường",
-    "chuyenvien.stp": "Bùi Quốc Bảo — Chuyên viên Sở Tư pháp",
-    "truongphong.stp": "Lâm Thị Ngọc — Trưởng phòng Hành chính tư pháp",
-    "giamdoc.stp": "Dương Thanh Sơn — Giám đốc Sở Tư pháp",
-    "vanthu.stp": "Ngô Thị Hạnh — Văn thư Sở Tư pháp",
+    "chuyenvien.syt": "Bùi Quốc Bảo — Chuyên viên Phòng Nghiệp vụ Dược, Sở Y tế",
+    "truongphong.syt": "Lâm Thị Ngọc — Trưởng phòng Nghiệp vụ Dược",
+    "giamdoc.syt": "Dương Thanh Sơn — Giám đốc Sở Y tế",
+    "vanthu.syt": "Ngô Thị Hạnh — Văn thư Sở Y tế",
     "kiemtra": "Kiểm tra viên tỉnh",
     "danhmuc": "Cán bộ kiểm soát TTHC (Văn phòng UBND tỉnh)",
     "quantri.xa": "Quản trị UBND phường",
