@@ -8,8 +8,11 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from conftest import sign_in
 from egov.accounts.models import User
 from egov.catalog.models import ProcedureVersion, VersionStatus
 from egov.demo.loader import HISTORY_START, REORG_ON, demo_logins, load_demo
@@ -70,6 +73,17 @@ def test_history_follows_the_calendar_and_the_reorganisation() -> None:
     own = ii06a(unit=ward, period=year_2024).totals["received_total"]
     inherited = ii06a(unit=ward, period=year_2024, with_predecessors=True).totals["received_total"]
     assert own == 0 and inherited > 0
+
+    # The back office home page shows the structure before the reorganisation and today.
+    client = Client()
+    sign_in(client, User.objects.get(username="chuyenvien.xa"))
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Cơ cấu tổ chức theo thời gian" in page
+    assert "?as_of=2024-12-31" in page and "01/07/2025" in page
+    tree_2024 = client.get(reverse("orgs:tree") + "?as_of=2024-12-31").content.decode()
+    assert "Huyện Kiên Lương" in tree_2024 and "Tỉnh Kiên Giang" in tree_2024
+    tree_today = client.get(reverse("orgs:tree")).content.decode()
+    assert "Tỉnh An Giang" in tree_today and "Huyện Kiên Lương" not in tree_today
 
 
 def _drive(dossier: Dossier, team: dict[str, User], counter: User) -> list[tuple[str, str]]:
