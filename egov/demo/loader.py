@@ -129,7 +129,43 @@ def apply_reorganisation(*, province_letter_code: str = "H33", by: User | None =
     _departments(committee=committee, valid_from=REORG_ON, by=by)
     _agency_codes(province_letter_code)
     work_calendar_create(unit=province, by=by)
+    _procedures_follow(by=by)
     return province
+
+
+REORG_DECISION = "QĐ công bố TTHC theo mô hình chính quyền hai cấp (minh họa)"
+
+
+def _procedures_follow(*, by: User | None) -> None:
+    """With no district level, every district-level procedure is published again at the commune
+    level (its district process becomes the commune's). Illustrative: the demo's catalogue moves
+    them all to the commune, where the 2025 decrees moved most of them."""
+    from dataclasses import replace
+
+    from egov.catalog.models import ProcedureVersion, VersionStatus
+    from egov.catalog.selectors import version_to_data
+    from egov.catalog.services import procedure_publish, procedure_save_draft
+
+    published = ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("procedure")
+    for version in [v for v in published if "district" in (v.levels or [])]:
+        data = version_to_data(version)
+        had_commune = "commune" in data.levels
+        data.levels = [lvl for lvl in data.levels if lvl != "district"] + ([] if had_commune else ["commune"])
+        data.process = [s for s in data.process if s.level != "district" or not had_commune]
+        data.process = [
+            replace(s, level="commune", name=s.name.replace("cấp huyện", "cấp xã"))
+            if s.level == "district"
+            else s
+            for s in data.process
+        ]
+        data.implementing_agency = data.implementing_agency.replace("cấp huyện", "cấp xã")
+        draft = procedure_save_draft(data=data, by=by)
+        procedure_publish(
+            version=draft,
+            decision_number=REORG_DECISION,
+            decision_date=REORG_ON - dt.timedelta(days=1),
+            by=by,
+        )
 
 
 @transaction.atomic

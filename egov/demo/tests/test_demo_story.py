@@ -61,6 +61,12 @@ def test_history_follows_the_calendar_and_the_reorganisation() -> None:
         assert d.receiving_unit.valid_to is None and d.resolving_unit.valid_to is None, d.code
         assert d.level in ("commune", "province"), d.code  # no district level any more
 
+    # Procedures' levels follow: nothing published at the district level any more.
+    published = ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED)
+    assert published.count() >= 40
+    assert not [v.procedure.code for v in published if "district" in v.levels]
+    assert Counter(d.level for d in after)["commune"] > len(after) * 0.7
+
     # The tree as of 2024 has three levels, as of today two.
     old = _kinds(unit_tree(as_of=dt.date(2024, 6, 1)))
     new = _kinds(unit_tree(as_of=timezone.localdate()))
