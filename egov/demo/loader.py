@@ -34,8 +34,8 @@ REORG_ON = dt.date(2025, 7, 1)
 REORG_BASIS = "Nghị quyết 202/2025/QH15 ngày 12/6/2025 của Quốc hội (sắp xếp đơn vị hành chính cấp tỉnh)"
 # The 2021 plan counts about 209,000 dossiers a year province-wide; the demo keeps the proportions
 # between years, levels and units, scaled down evenly so that `egov demo` starts within a minute.
-DOSSIERS_PER_YEAR = 5000
-POOL_SIZE = 2000  # lives planned per part of the history and replayed (planning costs ~1 ms each)
+DOSSIERS_PER_YEAR = 4000
+POOL_SIZE = 1500  # lives planned per part of the history and replayed (planning costs ~1 ms each)
 
 
 @dataclass(frozen=True)
