@@ -35,7 +35,11 @@ def _require_database() -> None:
 
     database = settings.DATABASES["default"]
     hint = "run `uv run egov demo` (demo data) or `uv run egov migrate` (an empty database)"
-    if database["ENGINE"].endswith("sqlite3") and not Path(str(database["NAME"])).is_file():
+    if (
+        connection.vendor == "sqlite"
+        and not connection.is_in_memory_db()  # type: ignore[attr-defined]
+        and not Path(str(database["NAME"])).is_file()
+    ):
         print(f"egov: no database at {database['NAME']}; {hint}", file=sys.stderr)
         raise SystemExit(2)
     try:
