@@ -24,6 +24,35 @@ def _setup_django() -> None:
         raise SystemExit(2) from None
 
 
+def _require_database() -> None:
+    """Stop with one line saying what to run when the database is missing or not migrated
+    (instead of a traceback from the first query)."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    database = settings.DATABASES["default"]
+    hint = "run `uv run egov demo` (demo data) or `uv run egov migrate` (an empty database)"
+    if (
+        connection.vendor == "sqlite"
+        and not connection.is_in_memory_db()  # type: ignore[attr-defined]
+        and not Path(str(database["NAME"])).is_file()
+    ):
+        print(f"egov: no database at {database['NAME']}; {hint}", file=sys.stderr)
+        raise SystemExit(2)
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        print(f"egov: cannot use the database ({str(exc).strip().splitlines()[0]})", file=sys.stderr)
+        raise SystemExit(2) from None
+    if pending:
+        print(f"egov: the database is not migrated ({len(pending)} pending); {hint}", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def _manage(*args: str) -> None:
     from django.core.management import call_command
 
@@ -55,25 +84,59 @@ def _scheduler_cmd() -> list[str]:
     return [sys.executable, "-m", "egov.cli", "scheduler"]
 
 
-def _run_processes(commands: list[list[str]]) -> int:
-    """Run the web server and worker together; stop all when one stops, on Ctrl-C or on SIGTERM
-    (a supervisor stopping us must not leave gunicorn or the worker running)."""
+def _process_name(cmd: list[str]) -> str:
+    return next((name for name in ("gunicorn", "worker", "scheduler") if name in cmd), " ".join(cmd[:4]))
+
+
+RESTART_DELAY = 1.0  # seconds before the first restart of a crashed child; doubles up to the maximum
+RESTART_DELAY_MAX = 30.0
+STABLE_AFTER = 60.0  # a child that ran this long before stopping starts again after the first delay
+
+
+def _run_processes(commands: list[list[str]], *, restart: bool = False) -> int:
+    """Run the web server and worker together; on Ctrl-C or SIGTERM stop them all (a supervisor
+    stopping us must not leave gunicorn or the worker running).
+
+    When a child stops by itself: without ``restart`` (production, where systemd or the container
+    restarts the service) everything stops with its exit code; with ``restart`` (the demo) only
+    that child is started again, after a delay that grows while it keeps crashing, and why is
+    logged on standard error (one worker hitting a locked database must not take the web server
+    down with it)."""
+    import time
 
     def _terminated(_signum: int, _frame: object) -> None:
         raise SystemExit(0)
 
-    signal.signal(signal.SIGTERM, _terminated)
+    previous = signal.signal(signal.SIGTERM, _terminated)
     procs = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603 - our own interpreter and modules
+    started = [time.monotonic()] * len(procs)
+    delays = [RESTART_DELAY] * len(procs)
+    restart_at: list[float | None] = [None] * len(procs)
     try:
         while True:
-            for proc in procs:
+            now = time.monotonic()
+            for i, proc in enumerate(procs):
+                if restart_at[i] is not None:
+                    if now >= (restart_at[i] or 0):
+                        procs[i] = subprocess.Popen(commands[i])  # noqa: S603 - as above
+                        started[i], restart_at[i] = now, None
+                    continue
                 code = proc.poll()
-                if code is not None:
+                if code is None:
+                    continue
+                if not restart:
                     return code
-            try:
-                procs[0].wait(timeout=1)
-            except subprocess.TimeoutExpired:
-                continue
+                if now - started[i] >= STABLE_AFTER:
+                    delays[i] = RESTART_DELAY
+                print(
+                    f"egov: {_process_name(commands[i])} (pid {proc.pid}) stopped with exit code {code}; "
+                    f"restarting it in {delays[i]:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                restart_at[i] = now + delays[i]
+                delays[i] = min(delays[i] * 2, RESTART_DELAY_MAX)
+            time.sleep(0.2)
     except KeyboardInterrupt:
         return 0
     finally:
@@ -85,6 +148,7 @@ def _run_processes(commands: list[list[str]]) -> int:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        signal.signal(signal.SIGTERM, previous)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -104,9 +168,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"  citizen portal: {base}/cong-dan/")
     print(f"  API docs:      {base}/api/v1/docs")
     print(f"  health:        {base}/healthz  {base}/readyz")
-    print(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+    print(f"\nDemo logins by journey (password for all: {DEMO_PASSWORD}):")
+    journey = None
     for login in logins:
-        print(f"  {login.username:<16} {login.description}")
+        if login.journey != journey:
+            journey = login.journey
+            print(f"  {journey}:")
+        print(f"    {login.username:<16} {login.description}")
+    print(
+        "\nThe province as of 2021 is Kiên Giang (three levels); from 1 July 2025 it is part of the"
+        " two-level An Giang. Agency codes, departments of the new province, accounts and dossiers"
+        " are illustrative."
+    )
     if settings.DEMO_RELAX_2FA:
         print(
             "\nDEMO SWITCH ON: demo accounts skip the TOTP second factor (EGOV_DEMO_RELAX_2FA=0 to require it)."
@@ -119,7 +192,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("Stop with Ctrl-C.\n", flush=True)
     if args.no_serve:
         return 0
-    return _run_processes([_gunicorn(args.host, args.port, args.workers), _worker_cmd(), _scheduler_cmd()])
+    return _run_processes(
+        [_gunicorn(args.host, args.port, args.workers), _worker_cmd(), _scheduler_cmd()], restart=True
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -187,6 +262,7 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     _setup_django()
+    _require_database()
     from pathlib import Path
 
     from egov.audit.services import AnchorError, anchor_parse, anchors_read, audit_verify
@@ -223,6 +299,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     _setup_django()
+    _require_database()
     from pathlib import Path
 
     from egov.audit.backup import BackupError, backup_create
@@ -262,6 +339,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_catalog(args: argparse.Namespace) -> int:
     _setup_django()
+    _require_database()
     from pathlib import Path
 
     from egov.catalog.spreadsheet import SpreadsheetRejected
@@ -302,6 +380,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     _setup_django()
+    _require_database()
     import datetime as dt
     import json
     from pathlib import Path
@@ -520,6 +599,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] == "workcal":
         _setup_django()
+        if not {"-h", "--help"} & set(args_list):
+            _require_database()
         return cmd_workcal(args_list[1:])
     known = {
         *("demo", "serve", "worker", "scheduler", "audit", "backup", "restore"),

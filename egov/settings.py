@@ -15,6 +15,8 @@ from egov.core.env import (
     env_list,
     env_path,
     env_str,
+    local_secret_key,
+    uses_local_database,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -27,10 +29,15 @@ DEMO_RELAX_2FA = env_bool("EGOV_DEMO_RELAX_2FA", DEMO)
 
 SECRET_KEY = env_str("EGOV_SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or DEMO:
+    if uses_local_database("EGOV_DATABASE_URL"):
+        # A local installation (the demo, a developer): a key generated once into the data folder.
+        SECRET_KEY = local_secret_key(DATA_DIR)
+    elif DEBUG or DEMO:
         SECRET_KEY = "egov-insecure-development-key-do-not-use-in-production"  # noqa: S105
     else:
-        raise ImproperEnvironment("EGOV_SECRET_KEY", "must be set when EGOV_DEBUG and EGOV_DEMO are off")
+        raise ImproperEnvironment(
+            "EGOV_SECRET_KEY", "must be set with EGOV_DATABASE_URL when EGOV_DEBUG and EGOV_DEMO are off"
+        )
 elif len(SECRET_KEY) < 32:
     raise ImproperEnvironment("EGOV_SECRET_KEY", "must be at least 32 characters long")
 

@@ -83,11 +83,44 @@ def env_path(name: str, default: str) -> Path:
     return Path(raw).expanduser().resolve()
 
 
+SECRET_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+
+
+def local_secret_key(data_dir: Path) -> str:
+    """The secret key of a local installation: generated once into the data folder, readable by
+    its owner only, so that commands run against the local SQLite database (the demo, `egov
+    report`, `egov workcal`) need no EGOV_SECRET_KEY and agree on the key that signs and keys
+    hashes stored in that database."""
+    import secrets
+
+    path = data_dir / SECRET_FILE
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text(encoding="ascii").strip()
+        if len(key) < 32:
+            raise ImproperEnvironment("EGOV_SECRET_KEY", f"{path} holds no usable key; delete it") from None
+        return key
+    key = secrets.token_urlsafe(50)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key + "\n")
+    return key
+
+
+def uses_local_database(name: str) -> bool:
+    """No database URL: the SQLite file in the data folder."""
+    return not os.environ.get(name, "").strip()
+
+
 SQLITE_OPTIONS = {
     # WAL lets readers run beside the single writer; IMMEDIATE avoids
-    # deadlocks when two transactions upgrade from read to write.
+    # deadlocks when two transactions upgrade from read to write. A writer waits up to 20 s for
+    # the lock (the web server, the worker and the scheduler share one file) before "database
+    # is locked"; every process opens its connections with these options.
+    "timeout": 20,
     "transaction_mode": "IMMEDIATE",
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
@@ -26,6 +28,14 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_manage_units": can_manage_units(user),
         "can_read_audit": can_read_audit(user),
     }
+    if getattr(user, "kind", None) == "staff":
+        from egov.orgs.selectors import last_reorganisation
+
+        # The structure before the last reorganisation (the end of the year before it) and today.
+        reorganised = last_reorganisation()
+        if reorganised is not None:
+            context["reorganised_on"] = reorganised
+            context["tree_before"] = dt.date(reorganised.year - 1, 12, 31)
     return render(request, "core/home.html", context)
 
 

@@ -1,4 +1,14 @@
-"""Load the demo province (Kiên Giang as of 2021) and demo accounts through the normal services."""
+"""Load the demo province and demo accounts through the normal services.
+
+The demo tells the province's story from 1 January 2021: Kiên Giang with its three levels
+(province, 15 districts, communes) until 30 June 2025, then, from 1 July 2025, the two-level
+An Giang that Kiên Giang merged into (Resolution 202/2025/QH15; the district level abolished).
+The dossier history follows the calendar: dossiers received before the reorganisation were
+received and resolved by the old units, later ones by the new units.
+
+Illustrative, not official: the agency identifiers, the new province's departments (Kiên Giang's
+22 departments under An Giang's name), the demo accounts, the dossiers and every applicant.
+The units, their statistics codes and the commune mapping are the official 2025 data."""
 
 from __future__ import annotations
 
@@ -19,12 +29,20 @@ from egov.workcal.services import work_calendar_create
 DATA = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "egov-demo-2021"  # noqa: S105 - printed by `egov demo`; demo accounts only
 DEMO_VALID_FROM = dt.date(2008, 1, 1)
+HISTORY_START = dt.date(2021, 1, 1)
+REORG_ON = dt.date(2025, 7, 1)
+REORG_BASIS = "Nghị quyết 202/2025/QH15 ngày 12/6/2025 của Quốc hội (sắp xếp đơn vị hành chính cấp tỉnh)"
+# The 2021 plan counts about 209,000 dossiers a year province-wide; the demo keeps the proportions
+# between years, levels and units, scaled down evenly so that `egov demo` starts within a minute.
+DOSSIERS_PER_YEAR = 4000
+POOL_SIZE = 1500  # lives planned per part of the history and replayed (planning costs ~1 ms each)
 
 
 @dataclass(frozen=True)
 class DemoLogin:
     username: str
     description: str
+    journey: str = ""
 
 
 def _agency_codes(province_letter_code: str) -> None:
@@ -53,7 +71,7 @@ def _agency_codes(province_letter_code: str) -> None:
             code = f"{commune_no[parent_no]:03d}.{parent_no:02d}.00.{p}"
         Unit.objects.filter(pk=committee.pk).update(agency_code=code)
     for index, dept in enumerate(
-        Unit.objects.filter(kind=UnitKind.DEPARTMENT).order_by("sort_order", "pk"), 1
+        Unit.objects.filter(kind=UnitKind.DEPARTMENT, valid_to__isnull=True).order_by("sort_order", "pk"), 1
     ):
         Unit.objects.filter(pk=dept.pk).update(agency_code=f"000.00.{index:02d}.{p}")
 
@@ -63,7 +81,91 @@ def demo_loaded() -> bool:
 
 
 def reference_loaded() -> bool:
-    return Unit.objects.filter(kind=UnitKind.PROVINCE, gso_code="91", valid_to__isnull=True).exists()
+    return Unit.objects.filter(kind=UnitKind.PROVINCE, gso_code="91").exists()
+
+
+def _departments(*, committee: Unit, valid_from: dt.date, by: User | None) -> None:
+    with (DATA / "kien-giang-2021-departments.csv").open(encoding="utf-8") as fh:
+        for order, row in enumerate(csv.DictReader(fh), start=10):
+            org_services.unit_create(
+                name=row["name"],
+                unit_type=row["unit_type"],
+                kind=UnitKind.DEPARTMENT,
+                level=UnitLevel.PROVINCE,
+                parent=committee,
+                valid_from=valid_from,
+                sort_order=order,
+                by=by,
+            )
+
+
+def current_province() -> Unit:
+    return Unit.objects.get(kind=UnitKind.PROVINCE, gso_code="91", valid_to__isnull=True)
+
+
+def reorganised() -> bool:
+    return Unit.objects.filter(kind=UnitKind.PROVINCE, gso_code="91", valid_to__isnull=False).exists()
+
+
+@transaction.atomic
+def apply_reorganisation(*, province_letter_code: str = "H33", by: User | None = None) -> Unit:
+    """Kiên Giang becomes part of the two-level An Giang on 1 July 2025 (the shipped mapping):
+    the old units close (kept for history), the new communes and their agencies open, each old
+    commune and agency is linked to its successor; once only. The new province gets departments
+    of the same names (illustrative), agency codes and a working calendar."""
+    if reorganised():
+        return current_province()
+    old = current_province()
+    org_services.units_reorganise(
+        replaces=old,
+        units_content=(DATA / "an-giang-2025-units.csv").read_bytes(),
+        mapping_content=(DATA / "reorg-2025-kien-giang-to-an-giang.csv").read_bytes(),
+        effective_on=REORG_ON,
+        legal_basis=REORG_BASIS,
+        by=by,
+    )
+    province = current_province()
+    committee = Unit.objects.get(parent=province, kind=UnitKind.PEOPLES_COMMITTEE)
+    _departments(committee=committee, valid_from=REORG_ON, by=by)
+    _agency_codes(province_letter_code)
+    work_calendar_create(unit=province, by=by)
+    _procedures_follow(by=by)
+    return province
+
+
+REORG_DECISION = "QĐ công bố TTHC theo mô hình chính quyền hai cấp (minh họa)"
+
+
+def _procedures_follow(*, by: User | None) -> None:
+    """With no district level, every district-level procedure is published again at the commune
+    level (its district process becomes the commune's). Illustrative: the demo's catalogue moves
+    them all to the commune, where the 2025 decrees moved most of them."""
+    from dataclasses import replace
+
+    from egov.catalog.models import ProcedureVersion, VersionStatus
+    from egov.catalog.selectors import version_to_data
+    from egov.catalog.services import procedure_publish, procedure_save_draft
+
+    published = ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("procedure")
+    for version in [v for v in published if "district" in (v.levels or [])]:
+        data = version_to_data(version)
+        had_commune = "commune" in data.levels
+        data.levels = [lvl for lvl in data.levels if lvl != "district"] + ([] if had_commune else ["commune"])
+        data.process = [s for s in data.process if s.level != "district" or not had_commune]
+        data.process = [
+            replace(s, level="commune", name=s.name.replace("cấp huyện", "cấp xã"))
+            if s.level == "district"
+            else s
+            for s in data.process
+        ]
+        data.implementing_agency = data.implementing_agency.replace("cấp huyện", "cấp xã")
+        draft = procedure_save_draft(data=data, by=by)
+        procedure_publish(
+            version=draft,
+            decision_number=REORG_DECISION,
+            decision_date=REORG_ON - dt.timedelta(days=1),
+            by=by,
+        )
 
 
 @transaction.atomic
@@ -74,43 +176,70 @@ def load_reference(*, province_letter_code: str = "H33", by: User | None = None)
         org_services.units_import(
             content=(DATA / "kien-giang-2021-units.csv").read_bytes(), valid_from=DEMO_VALID_FROM, by=by
         )
-        province = Unit.objects.get(kind=UnitKind.PROVINCE, gso_code="91", valid_to__isnull=True)
+        province = current_province()
         committee = Unit.objects.get(parent=province, kind=UnitKind.PEOPLES_COMMITTEE)
-        with (DATA / "kien-giang-2021-departments.csv").open(encoding="utf-8") as fh:
-            for order, row in enumerate(csv.DictReader(fh), start=10):
-                org_services.unit_create(
-                    name=row["name"],
-                    unit_type=row["unit_type"],
-                    kind=UnitKind.DEPARTMENT,
-                    level=UnitLevel.PROVINCE,
-                    parent=committee,
-                    valid_from=DEMO_VALID_FROM,
-                    sort_order=order,
-                    by=by,
-                )
+        _departments(committee=committee, valid_from=DEMO_VALID_FROM, by=by)
         _agency_codes(province_letter_code)
         work_calendar_create(unit=province, by=by)
         load_demo_catalogue(by=by)
         from egov.plans.services import load_plan_data
 
         load_plan_data(by=by)
-    return Unit.objects.get(kind=UnitKind.PROVINCE, gso_code="91", valid_to__isnull=True)
+    return current_province()
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    from django.utils import timezone
+
+    return dt.datetime.combine(day, dt.time(), tzinfo=timezone.get_current_timezone())
+
+
+def _share(per_year: int, start: dt.date, end: dt.date) -> int:
+    return max(1, round(per_year * (end - start).days / 365.25))
 
 
 @transaction.atomic
-def load_demo(*, province_letter_code: str = "H33") -> list[DemoLogin]:
-    """Load the demo province, demo accounts and dossier history once; a second call changes nothing."""
+def load_demo(
+    *,
+    province_letter_code: str = "H33",
+    dossiers_per_year: int = DOSSIERS_PER_YEAR,
+    end: dt.datetime | None = None,
+) -> list[DemoLogin]:
+    """Load the demo province, its 2025 reorganisation, demo accounts and the dossier history
+    from 1 January 2021 to ``end`` (default now) once; a second call changes nothing.
+
+    The history is written by the bulk generator (``egov.dossiers.bulk``): ``dossiers_per_year``
+    receptions a year, evenly; the tests pass a small number."""
+    from django.utils import timezone
+
+    from egov.dossiers.bulk import bulk_generate
+
     if demo_loaded():
         return demo_logins()
+    end = end or timezone.now().replace(minute=0, second=0, microsecond=0)
+    today = timezone.localtime(end).date()
     admin = account_services.user_create(
         username="admin", full_name="Quản trị hệ thống (demo)", password=DEMO_PASSWORD, is_demo=True, by=None
     )
-    province = load_reference(province_letter_code=province_letter_code, by=admin)
-    account_services.role_grant(user=admin, unit=province, role=Role.SYSTEM_ADMIN, by=admin)
+    old_province = load_reference(province_letter_code=province_letter_code, by=admin)
+    account_services.role_grant(user=admin, unit=old_province, role=Role.SYSTEM_ADMIN, by=admin)
+    reorg_at = _local_midnight(REORG_ON)
+    if end > reorg_at:
+        # Before the reorganisation: lives received and ended at the old units.
+        bulk_generate(
+            dossiers=_share(dossiers_per_year, HISTORY_START, REORG_ON), seed=2021, start=HISTORY_START,
+            end=reorg_at, ended_only=True, pool_size=POOL_SIZE, force=True, by=admin,
+        )  # fmt: skip
+        province = apply_reorganisation(province_letter_code=province_letter_code, by=admin)
+        account_services.role_grant(user=admin, unit=province, role=Role.SYSTEM_ADMIN, by=admin)
+        start = REORG_ON
+    else:
+        province, start = old_province, HISTORY_START
     _demo_people(admin=admin, province=province)
-    from egov.dossiers.generate import generate_history
-
-    generate_history(dossiers=2000, seed=2021, by=admin)
+    bulk_generate(
+        dossiers=_share(dossiers_per_year, start, today), seed=2025, start=start, end=end,
+        pool_size=POOL_SIZE, force=True, by=admin,
+    )  # fmt: skip
     return demo_logins()
 
 
@@ -136,31 +265,87 @@ def load_demo_catalogue(*, by: User | None) -> None:
     catalog_import(parsed=parsed, by=by)
 
 
-def _first_commune_one_stop(district: Unit) -> Unit:
-    commune = Unit.objects.filter(parent=district, kind=UnitKind.COMMUNE).order_by("gso_code").first()
-    assert commune is not None
-    return Unit.objects.get(path__startswith=commune.path, kind=UnitKind.ONE_STOP)
+# (journey, username, description, where, role); ``where`` is resolved by ``_demo_unit``.
+# Two full teams on units valid today: a commune (ward) and a department with the province's
+# public service centre as its counter.
+PEOPLE: tuple[tuple[str, str, str, str, str], ...] = (
+    ("citizen", "congdan", "citizen (portal: apply, follow, rate)", "", ""),
+    ("receive", "motcua.xa", "one-stop officer, ward counter", "commune_one_stop", Role.ONE_STOP_OFFICER),
+    ("receive", "motcua.tinh", "one-stop officer, province public service centre", "province_one_stop",
+     Role.ONE_STOP_OFFICER),
+    ("receive", "motcua.xa2", "one-stop officer, another commune's counter", "other_one_stop",
+     Role.ONE_STOP_OFFICER),
+    ("examine", "chuyenvien.xa", "specialist, ward People's Committee", "commune_committee", Role.SPECIALIST),
+    ("examine", "truongphong.xa", "head of division, ward People's Committee", "commune_committee",
+     Role.HEAD_OF_DIVISION),
+    ("examine", "chuyenvien.syt", "specialist, Department of Health", "department", Role.SPECIALIST),
+    ("examine", "truongphong.syt", "head of division, Department of Health", "department",
+     Role.HEAD_OF_DIVISION),
+    ("decide", "chutich.xa", "chairman, ward People's Committee", "commune_committee", Role.AGENCY_LEADER),
+    ("decide", "giamdoc.syt", "director, Department of Health", "department", Role.AGENCY_LEADER),
+    ("decide", "vanthu.xa", "clerk (issues and files results), ward", "commune_committee", Role.CLERK),
+    ("decide", "vanthu.syt", "clerk (issues and files results), Department of Health", "department",
+     Role.CLERK),
+    ("return", "motcua.xa", "the ward counter hands the result back", "", ""),
+    ("return", "motcua.tinh", "the province centre hands the result back", "", ""),
+    ("audit", "kiemtra", "auditor (whole province)", "province", Role.AUDITOR),
+    ("catalogue", "danhmuc", "catalogue officer (procedures)", "province", Role.CATALOGUE_OFFICER),
+    ("admin", "admin", "system administrator", "", ""),
+    ("admin", "quantri.xa", "unit administrator of the ward", "commune", Role.UNIT_ADMIN),
+)  # fmt: skip
+JOURNEYS = {
+    "citizen": "Citizen",
+    "receive": "Counter officer receives",
+    "examine": "Specialist examines (head of division checks)",
+    "decide": "Leader decides (clerk issues)",
+    "return": "Counter returns the result",
+    "audit": "Auditor",
+    "catalogue": "Catalogue officer",
+    "admin": "Administrator",
+}
+DEMO_COMMUNE = "30742"  # Phường Rạch Giá, the new province's administrative centre
+DEMO_DEPARTMENT = "Sở Y tế"
+
+
+def _demo_units(province: Unit) -> dict[str, Unit]:
+    commune = Unit.objects.get(gso_code=DEMO_COMMUNE, kind=UnitKind.COMMUNE, valid_to__isnull=True)
+    if not commune.path.startswith(province.path):  # the 2021 tree (no reorganisation yet)
+        commune = Unit.objects.filter(
+            path__startswith=province.path, kind=UnitKind.COMMUNE, valid_to__isnull=True
+        ).order_by("gso_code")[0]
+    other = (
+        Unit.objects.filter(path__startswith=province.path, kind=UnitKind.COMMUNE, valid_to__isnull=True)
+        .exclude(pk=commune.pk)
+        .order_by("gso_code")[0]
+    )
+    committee = Unit.objects.get(parent=province, kind=UnitKind.PEOPLES_COMMITTEE)
+
+    def one_stop(area: Unit) -> Unit:
+        return Unit.objects.get(path__startswith=area.path, kind=UnitKind.ONE_STOP, level=area.level,
+                                valid_to__isnull=True)  # fmt: skip
+
+    return {
+        "province": province,
+        "commune": commune,
+        "commune_committee": Unit.objects.get(parent=commune, kind=UnitKind.PEOPLES_COMMITTEE),
+        "commune_one_stop": one_stop(commune),
+        "other_one_stop": one_stop(other),
+        "province_one_stop": Unit.objects.get(parent=committee, kind=UnitKind.ONE_STOP),
+        "department": Unit.objects.get(
+            parent=committee, kind=UnitKind.DEPARTMENT, name=DEMO_DEPARTMENT, valid_to__isnull=True
+        ),
+    }
 
 
 def _demo_people(*, admin: User, province: Unit) -> None:
-    districts = list(Unit.objects.filter(parent=province, kind=UnitKind.DISTRICT).order_by("gso_code")[:2])
-    district_a, district_b = districts
-    one_stop_a1 = _first_commune_one_stop(district_a)
-    one_stop_b1 = _first_commune_one_stop(district_b)
-    justice = Unit.objects.get(kind=UnitKind.DEPARTMENT, name="Sở Tư pháp")
-    people = [
-        ("quantri.huyen", f"Quản trị {district_a.name}", district_a, Role.UNIT_ADMIN),
-        ("motcua.xa", f"Cán bộ một cửa ({one_stop_a1.name})", one_stop_a1, Role.ONE_STOP_OFFICER),
-        ("motcua.xa2", f"Cán bộ một cửa ({one_stop_b1.name})", one_stop_b1, Role.ONE_STOP_OFFICER),
-        ("chuyenvien.stp", "Chuyên viên Sở Tư pháp", justice, Role.SPECIALIST),
-        ("kiemtra", "Kiểm tra viên tỉnh", province, Role.AUDITOR),
-        ("danhmuc", "Cán bộ kiểm soát TTHC (Văn phòng UBND tỉnh)", province, Role.CATALOGUE_OFFICER),
-    ]
-    for username, name, unit, role in people:
-        person = account_services.user_create(
+    units = _demo_units(province)
+    for _journey, username, _description, where, role in PEOPLE:
+        if not where:
+            continue
+        unit = units[where]
+        person = User.objects.filter(username=username).first() or account_services.user_create(
             username=username,
-            full_name=name,
-            password=DEMO_PASSWORD,
+            full_name=f"{_VI_NAMES[username]} (demo)",
             is_demo=True,
             by=admin,
             unit_for_scope=unit,
@@ -169,23 +354,37 @@ def _demo_people(*, admin: User, province: Unit) -> None:
     account_services.user_create(
         username="congdan",
         full_name="Nguyễn Văn An (công dân demo)",
-        password=DEMO_PASSWORD,
         is_demo=True,
         kind=AccountKind.CITIZEN,
         by=admin,
     )
+    # One password hash for every demo account: hashing costs most of a second per account.
+    User.objects.filter(is_demo=True).exclude(pk=admin.pk).update(password=admin.password)
+
+
+_VI_NAMES = {
+    "motcua.xa": "Lê Thị Thu — Bộ phận Một cửa phường",
+    "motcua.tinh": "Phạm Văn Hùng — Trung tâm Phục vụ hành chính công tỉnh",
+    "motcua.xa2": "Trần Thị Mai — Bộ phận Một cửa xã",
+    "chuyenvien.xa": "Nguyễn Thị Lan — công chức Văn hóa - Xã hội phường",
+    "truongphong.xa": "Võ Minh Tâm — Trưởng phòng Văn hóa - Xã hội phường",
+    "chutich.xa": "Huỳnh Văn Phúc — Chủ tịch UBND phường",
+    "vanthu.xa": "Đặng Thị Hoa — Văn thư UBND phường",
+    "chuyenvien.syt": "Bùi Quốc Bảo — Chuyên viên Phòng Nghiệp vụ Dược, Sở Y tế",
+    "truongphong.syt": "Lâm Thị Ngọc — Trưởng phòng Nghiệp vụ Dược",
+    "giamdoc.syt": "Dương Thanh Sơn — Giám đốc Sở Y tế",
+    "vanthu.syt": "Ngô Thị Hạnh — Văn thư Sở Y tế",
+    "kiemtra": "Kiểm tra viên tỉnh",
+    "danhmuc": "Cán bộ kiểm soát TTHC (Văn phòng UBND tỉnh)",
+    "quantri.xa": "Quản trị UBND phường",
+}
 
 
 def demo_logins() -> list[DemoLogin]:
-    descriptions = {
-        "admin": "system administrator",
-        "quantri.huyen": "unit administrator of a district",
-        "motcua.xa": "one-stop officer of a commune in that district",
-        "motcua.xa2": "one-stop officer of a commune in another district",
-        "chuyenvien.stp": "specialist, Department of Justice",
-        "kiemtra": "auditor (whole province)",
-        "danhmuc": "catalogue officer (procedures)",
-        "congdan": "citizen",
-    }
+    """The demo accounts grouped by journey, in the order a dossier travels."""
     found = set(User.objects.filter(is_demo=True).values_list("username", flat=True))
-    return [DemoLogin(u, d) for u, d in descriptions.items() if u in found]
+    return [
+        DemoLogin(username, description, JOURNEYS[journey])
+        for journey, username, description, _where, _role in PEOPLE
+        if username in found
+    ]

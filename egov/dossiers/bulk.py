@@ -258,11 +258,13 @@ class Replayer:
                 batch.ratings.append((dossier_id, self.rater_id, score, "", rated))
 
 
-def schedule(*, n: int, end: dt.datetime, years: int) -> Iterator[tuple[dt.date, int]]:
-    """(Monday, number of receptions) for each week from ``years`` ago to ``end``, oldest first,
-    adding up to ``n``."""
+def schedule(
+    *, n: int, end: dt.datetime, years: int, start: dt.date | None = None
+) -> Iterator[tuple[dt.date, int]]:
+    """(Monday, number of receptions) for each week from ``start`` (or ``years`` ago) to ``end``,
+    oldest first, adding up to ``n``."""
     last = _week(timezone.localtime(end).date())
-    first = _week(last - dt.timedelta(days=round(365.25 * years)))
+    first = _week(start) if start else _week(last - dt.timedelta(days=round(365.25 * years)))
     weeks = (last - first).days // 7 + 1
     for k in range(weeks):
         yield first + dt.timedelta(weeks=k), (k + 1) * n // weeks - k * n // weeks
@@ -278,18 +280,29 @@ def replay(
     replayer: Replayer,
     flush: Callable[[Batch], None],
     progress: Callable[[int], None] | None = None,
+    start: dt.date | None = None,
+    ended_only: bool = False,
 ) -> int:
-    """Write ``n`` dossiers week by week (oldest first); ``flush`` receives each batch of rows."""
+    """Write ``n`` dossiers week by week (oldest first); ``flush`` receives each batch of rows.
+
+    With ``start``, nothing is received before that day; with ``ended_only``, every dossier's
+    life is over by ``end`` (a history that stops at a reorganisation)."""
     by_week: dict[dt.date, list[DossierPlan]] = {}
     for plan in pool:
         by_week.setdefault(_week(timezone.localtime(plan.received_at).date()), []).append(plan)
     ended = [p for p in pool if p.state in ENDED]
     window = _week(timezone.localtime(end).date() - dt.timedelta(days=WINDOW_DAYS)) + dt.timedelta(weeks=1)
     batch, pending, written, carry = Batch(), 0, 0, 0
-    for monday, count in schedule(n=n, end=end, years=years):
+    first = dt.datetime.combine(start, dt.time(), tzinfo=timezone.get_current_timezone()) if start else None
+    for monday, count in schedule(n=n, end=end, years=years, start=start):
         count += carry
-        if monday >= window:  # the recent window: lives as planned, in progress ones included
+        if (
+            monday >= window and not ended_only
+        ):  # the recent window: lives as planned, in progress ones included
             candidates, move = by_week.get(monday, []), False
+        elif monday >= window:  # moved back only, so that each life still ends before ``end``
+            candidates = [p for p in ended if _week(timezone.localtime(p.received_at).date()) >= monday]
+            move = True
         else:
             candidates, move = ended, True
         if not candidates:
@@ -300,6 +313,8 @@ def replay(
         for _i in range(count):
             plan = rng.choice(candidates)
             shift = monday - _week(timezone.localtime(plan.received_at).date()) if move else dt.timedelta()
+            if first is not None and plan.received_at + shift < first:
+                shift += dt.timedelta(weeks=1)  # the week ``start`` falls in: no reception before it
             picks.append((plan.received_at + shift, plan, shift))
         picks.sort(key=lambda pick: pick[0])
         for _at, plan, shift in picks:
@@ -321,10 +336,23 @@ def replay(
 # ---------------------------------------------------------------- writing
 
 
-def _adapt_sqlite(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-    return value
+def _sqlite_rows(
+    model: type[models.Model], columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> list[Any]:
+    """Rows with aware datetimes as naive UTC text, as Django stores them in SQLite; only the
+    datetime columns are converted (calling a converter on every value doubled the load time)."""
+    kinds = {f.column: f.get_internal_type() for f in model._meta.concrete_fields}
+    stamps = [i for i, c in enumerate(columns) if kinds.get(c) == "DateTimeField"]
+    if not stamps:
+        return rows
+    out = []
+    for row in rows:
+        values = list(row)
+        for i in stamps:
+            if values[i] is not None:
+                values[i] = values[i].astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+        out.append(values)
+    return out
 
 
 def _writer() -> Callable[[Batch], None]:
@@ -345,7 +373,7 @@ def _writer() -> Callable[[Batch], None]:
                 else:
                     # Table and column names come from the models, never from input.
                     sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
-                    cursor.executemany(sql, [tuple(map(_adapt_sqlite, row)) for row in rows])
+                    cursor.executemany(sql, _sqlite_rows(model, columns, rows))
 
     return flush
 
@@ -387,12 +415,15 @@ def bulk_generate(
     seed: int = 1,
     end: dt.datetime | None = None,
     years: int = 10,
+    start: dt.date | None = None,
+    ended_only: bool = False,
     pool_size: int = POOL_SIZE,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
     by: Any = None,
 ) -> int:
-    """Insert ``dossiers`` complete synthetic dossiers received over ``years`` years before ``end``.
+    """Insert ``dossiers`` complete synthetic dossiers received over ``years`` years before ``end``
+    (or from ``start``; with ``ended_only`` all of them ended before ``end``).
 
     Refuses (``GenerateRefused``) the demo database and any database with dossiers it did not
     write, unless ``force``. All or nothing: one transaction."""
@@ -434,6 +465,8 @@ def bulk_generate(
         replayer=replayer,
         flush=_writer(),
         progress=(lambda done: progress(done, dossiers)) if progress else None,
+        start=start,
+        ended_only=ended_only,
     )
     if checks_deferred:
         _check_references(first_ids)
@@ -441,7 +474,14 @@ def bulk_generate(
     audit_record(
         event=AuditEvent.BULK_GENERATED,
         actor=by,
-        after={"dossiers": written, "seed": seed, "years": years, "end": end.isoformat(), "forced": force},
+        after={
+            "dossiers": written,
+            "seed": seed,
+            "years": years,
+            "start": start.isoformat() if start else None,
+            "end": end.isoformat(),
+            "forced": force,
+        },
     )
     return written
 

@@ -149,28 +149,36 @@ def html_to_pdf(html: str) -> bytes:
     return bytes(HTML(string=html).write_pdf())
 
 
-@transaction.atomic
 def form_pdf(*, dossier: Dossier, form_no: str, by: Any) -> DossierFile:
-    """Render, store and return the form; an identical earlier rendering is reused."""
+    """Render, store and return the form; an identical earlier rendering is reused.
+
+    Rendering takes seconds and happens outside any transaction: on SQLite a transaction holds
+    the database's one write lock from its start (IMMEDIATE), and a worker or another request
+    waiting behind a PDF rendering failed with "database is locked"."""
     if form_no not in FORM_TITLES:
         raise ValueError(form_no)
-    pdf = html_to_pdf(render_form_html(dossier, form_no))
+    html = render_form_html(dossier, form_no)
     # WeasyPrint stamps a creation date into the file; hash the content we would render
     # instead, so asking twice for an unchanged form gives the same stored file.
-    digest = hashlib.sha256(render_form_html(dossier, form_no).encode()).hexdigest()
+    digest = hashlib.sha256(html.encode()).hexdigest()
     existing = dossier.files.filter(kind=FileKind.FORM, form_no=form_no, sha256=digest).first()
     if existing is not None:
         return existing
-    record = DossierFile(
-        dossier=dossier,
-        kind=FileKind.FORM,
-        form_no=form_no,
-        name=f"mau-{form_no}-{dossier.code}.pdf",
-        content_type="application/pdf",
-        size=len(pdf),
-        sha256=digest,
-        uploaded_by=by if getattr(by, "pk", None) else None,
-    )
-    record.file.save(f"{dossier.pk}-form{form_no}-{digest[:16]}.pdf", ContentFile(pdf), save=False)
-    record.save()
-    return record
+    pdf = html_to_pdf(html)
+    with transaction.atomic():
+        existing = dossier.files.filter(kind=FileKind.FORM, form_no=form_no, sha256=digest).first()
+        if existing is not None:  # rendered meanwhile by a second click
+            return existing
+        record = DossierFile(
+            dossier=dossier,
+            kind=FileKind.FORM,
+            form_no=form_no,
+            name=f"mau-{form_no}-{dossier.code}.pdf",
+            content_type="application/pdf",
+            size=len(pdf),
+            sha256=digest,
+            uploaded_by=by if getattr(by, "pk", None) else None,
+        )
+        record.file.save(f"{dossier.pk}-form{form_no}-{digest[:16]}.pdf", ContentFile(pdf), save=False)
+        record.save()
+        return record

@@ -82,3 +82,11 @@ def unit_ancestors(unit: Unit) -> list[Unit]:
     ids = [int(p) for p in unit.path.strip("/").split("/") if p]
     by_id = Unit.objects.in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id and i != unit.pk]
+
+
+def last_reorganisation() -> dt.date | None:
+    """The day the most recent reorganisation took effect (None if units never changed)."""
+    from django.db.models import Max
+
+    day: dt.date | None = UnitSuccession.objects.aggregate(day=Max("effective_on"))["day"]
+    return day
