@@ -9,8 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from egov.accounts.models import RoleAssignment, User
-from egov.accounts.permissions import is_system_admin, managed_unit_paths
-from egov.orgs.models import Unit
+from egov.accounts.permissions import can_manage_staff_of, is_staff_user, is_system_admin, managed_unit_paths
+from egov.orgs.models import Unit, UnitQuerySet
 
 
 def staff_visible_to(user: Any) -> QuerySet[User]:
@@ -68,3 +68,22 @@ def second_factor_status(*, person: User) -> dict[str, Any]:
         "enrolled": TOTPDevice.objects.filter(user=person, confirmed=True).exists(),
         "code_expires_at": live,
     }
+
+
+def unit_visible_queryset(user: Any) -> UnitQuerySet:
+    """Every staff account may read the organisation structure (needed to route work); citizens see none here."""
+    if not is_staff_user(user):
+        return Unit.objects.none()
+    return Unit.objects.all()
+
+
+def unit_get_for_user(*, user: Any, pk: int) -> Unit:
+    return get_object_or_404(unit_visible_queryset(user), pk=pk)
+
+
+def unit_get_for_manager(*, user: Any, pk: int) -> Unit:
+    """A unit whose staff the user may manage; 404 otherwise, never 403, so ids do not leak."""
+    unit = unit_get_for_user(user=user, pk=pk)
+    if not can_manage_staff_of(user, unit):
+        raise Http404
+    return unit

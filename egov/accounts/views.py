@@ -42,10 +42,10 @@ from egov.accounts.selectors import (
     roles_of,
     second_factor_status,
     staff_visible_to,
+    unit_get_for_manager,
     user_get_for_manager,
 )
 from egov.orgs.models import Unit
-from egov.orgs.selectors import unit_get_for_manager
 
 
 class LoginView(auth_views.LoginView):

@@ -7,8 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.forms import StyledFormMixin
-from egov.reports.forms import PeriodFormMixin
-from egov.reports.periods import Period
+from egov.reports.periods import Period, PeriodFormMixin
 
 
 class MeasureForm(PeriodFormMixin, StyledFormMixin, forms.Form):

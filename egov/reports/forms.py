@@ -6,24 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.forms import StyledFormMixin
-from egov.reports.periods import Period
-
-
-class PeriodFormMixin:
-    """Checks a ``start``/``end`` pair and puts the ``Period`` in ``cleaned_data["period"]``."""
-
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean() or {}  # type: ignore[misc]
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            try:
-                cleaned["period"] = Period(start, end)
-            except ValueError:
-                if end < start:
-                    self.add_error("end", _("The period ends before it starts."))  # type: ignore[attr-defined]
-                else:
-                    self.add_error("end", _("The period is longer than five years."))  # type: ignore[attr-defined]
-        return cleaned
+from egov.reports.periods import PeriodFormMixin
 
 
 class ReportForm(PeriodFormMixin, StyledFormMixin, forms.Form):

@@ -14,6 +14,7 @@ from egov.catalog.api import router as catalog_router
 from egov.core.api import error_body, field_message
 from egov.dossiers.api import router as dossiers_router
 from egov.orgs.api import router as orgs_router
+from egov.plans.api import router as plans_router
 from egov.portal.api import router as public_router
 from egov.reports.api import router as reports_router
 
@@ -66,4 +67,5 @@ api.add_router("/me", accounts_router)
 api.add_router("/procedures", catalog_router)
 api.add_router("/dossiers", dossiers_router)
 api.add_router("/reports", reports_router)
+api.add_router("/reports", plans_router)  # the plan's KPIs, beside the statistics
 api.add_router("/public", public_router)

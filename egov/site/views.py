@@ -15,7 +15,7 @@ def home(request: HttpRequest) -> HttpResponse:
         # Citizens have no back office: their home is the portal.
         return redirect("portal:home")
     context = {
-        "roles": roles_of(user) if user.is_authenticated else [],  # type: ignore[arg-type]
+        "roles": roles_of(user) if user.is_authenticated else [],
         "is_system_admin": is_system_admin(user),
         "can_manage_staff": is_system_admin(user) or bool(managed_unit_paths(user)),
         "can_manage_units": can_manage_units(user),
