@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from egov.accounts.models import RoleAssignment, User
+from egov.accounts.models import EnrolmentCode, RoleAssignment, User
 from egov.accounts.permissions import can_manage_staff_of, is_staff_user, is_system_admin, managed_unit_paths
 from egov.orgs.models import Unit, UnitQuerySet
 
@@ -38,7 +38,6 @@ def role_assignments_for_unit(*, unit: Unit) -> QuerySet[RoleAssignment]:
 
 
 def role_assignment_get_for_manager(*, user: Any, pk: int) -> RoleAssignment:
-    from egov.accounts.permissions import can_manage_staff_of
 
     assignment = get_object_or_404(RoleAssignment.objects.active().select_related("unit", "user"), pk=pk)
     if not can_manage_staff_of(user, assignment.unit):
@@ -55,8 +54,6 @@ def second_factor_status(*, person: User) -> dict[str, Any]:
     unused enrolment code waits for them (None if none)."""
     from django.utils import timezone
     from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from egov.accounts.models import EnrolmentCode
 
     live = (
         EnrolmentCode.objects.filter(user=person, used_at__isnull=True, expires_at__gt=timezone.now())

@@ -16,7 +16,7 @@ from egov.catalog.models import ApplicantType, Channel, ProcedureVersion
 from egov.core.api import OBJECT_ERRORS, SIGNED_IN_ERRORS, error_body
 from egov.core.schema import Amount, Block, Count, Email, Line, Moment
 from egov.dossiers import selectors, services
-from egov.dossiers.models import Dossier, Outcome, PauseKind, ReturnMethod
+from egov.dossiers.models import Dossier, NationalStatus, Outcome, PauseKind, ReturnMethod
 from egov.dossiers.permissions import can_receive_at
 from egov.dossiers.workflow import API_ACTIONS, Action, require
 from egov.orgs.models import Unit
@@ -71,7 +71,6 @@ def _out(d: Dossier, national: dict[str, int] | None = None) -> dict[str, Any]:
 
 
 def _national() -> dict[str, int]:
-    from egov.dossiers.models import NationalStatus
 
     return dict(NationalStatus.objects.values_list("state", "code"))
 

@@ -11,6 +11,7 @@ from pydantic import Field
 from egov.accounts.permissions import is_staff_user
 from egov.core.api import OBJECT_ERRORS, error_body
 from egov.core.schema import Day, Line
+from egov.reports.dashboard import dashboard_data
 from egov.reports.ii06a import ii06a
 from egov.reports.periods import Period
 from egov.reports.selectors import report_unit_get
@@ -64,7 +65,6 @@ def _num(value: Any) -> float | None:
     summary="The leaders' dashboard numbers for a unit (last 12 months)",
 )
 def report_dashboard(request: HttpRequest, unit: UnitCode = "", unit_id: int | None = None) -> Any:
-    from egov.reports.dashboard import dashboard_data
 
     target = _unit(request, unit, unit_id)
     data = dashboard_data(unit=target)
