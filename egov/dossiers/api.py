@@ -121,7 +121,7 @@ class ReceiveIn(Schema):
     intake_token: Annotated[Line, Field(max_length=40)] | None = None
 
 
-def _refused(exc: services.DossierError) -> tuple[int, dict[str, Any]]:
+def _refused(exc: services.DossierError) -> Status[dict[str, Any]]:
     field = exc.field or "__all__"
     return Status(422, error_body("invalid", str(exc), {field: [str(exc)]}))
 

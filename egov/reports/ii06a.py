@@ -19,6 +19,7 @@ Counting conventions (also printed under the report):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -159,7 +160,7 @@ class Report:
         }
 
 
-def _complete(values: dict[str, int]) -> dict[str, int]:
+def _complete(values: Mapping[str, Any]) -> dict[str, int]:
     v = {key: int(values.get(key) or 0) for key in COUNTED}
     v["resolved_total"] = v["resolved_early"] + v["resolved_on_time"] + v["resolved_late"]
     v["in_progress_total"] = v["in_progress_within"] + v["in_progress_overdue"]
