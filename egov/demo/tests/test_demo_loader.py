@@ -12,6 +12,7 @@ from egov.orgs.models import Unit, UnitKind
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_demo_province_catalogue_and_logins_load_once() -> None:
     logins = load_demo()
     assert {login.username for login in logins} >= {
@@ -40,6 +41,7 @@ def test_demo_province_catalogue_and_logins_load_once() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_demo_processes_fit_their_legal_limits() -> None:
     load_demo()
     for version in ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED).prefetch_related(
