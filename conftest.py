@@ -193,3 +193,15 @@ def commune_staff(province: Province) -> dict[str, Any]:
         accounts.role_grant(user=person, unit=committee, role=role, by=None)
         people[role] = person
     return people
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgresql`` exercise what only PostgreSQL has; elsewhere they are skipped."""
+    from django.conf import settings
+
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    skip = pytest.mark.skip(reason="PostgreSQL only: run with EGOV_DATABASE_URL=postgres://…")
+    for item in items:
+        if "postgresql" in item.keywords:
+            item.add_marker(skip)

@@ -112,7 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "egov.core.context_processors.site",
+                "egov.site.context_processors.site",
             ],
         },
     }

@@ -3,10 +3,12 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from egov.core import views as core_views
-from egov.core.api import api
+from egov.site import views as site_views
+from egov.site.api import api
 
 urlpatterns = [
-    path("", include("egov.core.urls")),
+    # The namespace stays "core" so that every {% url "core:home" %} keeps working.
+    path("", include(([path("", site_views.home, name="home")], "core"))),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("accounts/", include("egov.accounts.urls")),

@@ -26,12 +26,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from conftest import PAPERS, Province, _person, sign_in
 from egov.accounts.models import AccountKind, Role, RoleAssignment, User
 from egov.catalog.models import ProcedureVersion
-from egov.core.api import api
 from egov.dossiers import services as dossiers
 from egov.dossiers.models import Dossier, FileKind
 from egov.orgs.models import Unit, UnitKind
 from egov.portal import services as portal
 from egov.portal.tests.conftest import pdf
+from egov.site.api import api
 from egov.workcal.services import calendar_override_set, work_calendar_create
 
 pytestmark = pytest.mark.django_db

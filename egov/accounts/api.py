@@ -32,7 +32,7 @@ def me(request: HttpRequest) -> dict[str, object]:
         "id": user.pk,
         "username": user.username,
         "full_name": user.full_name,  # type: ignore[union-attr]
-        "kind": user.kind,
-        "is_system_admin": is_system_admin(user),  # type: ignore[union-attr]
+        "kind": user.kind,  # type: ignore[union-attr]
+        "is_system_admin": is_system_admin(user),
         "roles": [{"role": r.role, "unit_id": r.unit_id, "unit_name": r.unit.name} for r in roles_of(user)],  # type: ignore[arg-type]
     }

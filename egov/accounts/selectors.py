@@ -8,9 +8,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from egov.accounts.models import RoleAssignment, User
-from egov.accounts.permissions import is_system_admin, managed_unit_paths
-from egov.orgs.models import Unit
+from egov.accounts.models import EnrolmentCode, RoleAssignment, User
+from egov.accounts.permissions import can_manage_staff_of, is_staff_user, is_system_admin, managed_unit_paths
+from egov.orgs.models import Unit, UnitQuerySet
 
 
 def staff_visible_to(user: Any) -> QuerySet[User]:
@@ -38,7 +38,6 @@ def role_assignments_for_unit(*, unit: Unit) -> QuerySet[RoleAssignment]:
 
 
 def role_assignment_get_for_manager(*, user: Any, pk: int) -> RoleAssignment:
-    from egov.accounts.permissions import can_manage_staff_of
 
     assignment = get_object_or_404(RoleAssignment.objects.active().select_related("unit", "user"), pk=pk)
     if not can_manage_staff_of(user, assignment.unit):
@@ -56,8 +55,6 @@ def second_factor_status(*, person: User) -> dict[str, Any]:
     from django.utils import timezone
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from egov.accounts.models import EnrolmentCode
-
     live = (
         EnrolmentCode.objects.filter(user=person, used_at__isnull=True, expires_at__gt=timezone.now())
         .order_by("-created_at")
@@ -68,3 +65,22 @@ def second_factor_status(*, person: User) -> dict[str, Any]:
         "enrolled": TOTPDevice.objects.filter(user=person, confirmed=True).exists(),
         "code_expires_at": live,
     }
+
+
+def unit_visible_queryset(user: Any) -> UnitQuerySet:
+    """Every staff account may read the organisation structure (needed to route work); citizens see none here."""
+    if not is_staff_user(user):
+        return Unit.objects.none()
+    return Unit.objects.all()
+
+
+def unit_get_for_user(*, user: Any, pk: int) -> Unit:
+    return get_object_or_404(unit_visible_queryset(user), pk=pk)
+
+
+def unit_get_for_manager(*, user: Any, pk: int) -> Unit:
+    """A unit whose staff the user may manage; 404 otherwise, never 403, so ids do not leak."""
+    unit = unit_get_for_user(user=user, pk=pk)
+    if not can_manage_staff_of(user, unit):
+        raise Http404
+    return unit

@@ -26,8 +26,6 @@ ENROLMENT_CODE_LIFETIME = dt.timedelta(hours=72)
 ENROLMENT_CODE_MAX_ATTEMPTS = 5
 # 32 symbols without 0/O and 1/I, which are misread when a code is read out over the phone.
 _ENROLMENT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-OTP_ENROLMENT_CODE_ISSUED = "auth.otp_enrolment_code_issued"
-OTP_ENROLMENT_CODE_USED = "auth.otp_enrolment_code_used"
 
 _USER_FIELDS = ["username", "full_name", "email", "phone", "kind", "is_active", "is_demo", "is_superuser"]
 
@@ -163,7 +161,7 @@ def otp_enrolment_code_issue(*, user: User, by: Any) -> str:
     )
     first_unit = RoleAssignment.objects.active().filter(user=user).order_by("unit__path").first()
     audit_record(
-        event=OTP_ENROLMENT_CODE_ISSUED,
+        event=AuditEvent.OTP_ENROLMENT_CODE_ISSUED,
         actor=by,
         target=user,
         scope_path=first_unit.unit.path if first_unit else "",
@@ -191,7 +189,9 @@ def otp_enrolment_code_redeem(*, user: User, code: str) -> TOTPDevice | None:
             return None
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
-        audit_record(event=OTP_ENROLMENT_CODE_USED, actor=user, target=user, after={"code_id": record.pk})
+        audit_record(
+            event=AuditEvent.OTP_ENROLMENT_CODE_USED, actor=user, target=user, after={"code_id": record.pk}
+        )
     return device
 
 

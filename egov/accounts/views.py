@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import time
-from typing import Any
+from typing import Any, cast
 
 import qrcode
 import qrcode.image.svg
@@ -42,10 +42,10 @@ from egov.accounts.selectors import (
     roles_of,
     second_factor_status,
     staff_visible_to,
+    unit_get_for_manager,
     user_get_for_manager,
 )
 from egov.orgs.models import Unit
-from egov.orgs.selectors import unit_get_for_manager
 
 
 class LoginView(auth_views.LoginView):
@@ -143,7 +143,7 @@ def _enrolment_code_step(request: HttpRequest, user: User) -> HttpResponse:
     form = EnrolmentCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if AxesProxyHandler.is_locked(request, credentials):
-            return get_lockout_response(request, None, credentials)
+            return cast(HttpResponse, get_lockout_response(request, None, credentials))
         device = services.otp_enrolment_code_redeem(user=user, code=form.cleaned_data["code"])
         if device is not None:
             request.session[SESSION_ENROL] = {

@@ -50,6 +50,15 @@ class AuditEvent(models.TextChoices):
     BULK_GENERATED = "bench.dossiers_generated", _("Synthetic dossiers generated")
     PLAN_TARGETS_LOADED = "plans.targets_loaded", _("Plan targets loaded")
     INDEX766_LOADED = "plans.index766_loaded", _("Service index definitions loaded")
+    OTP_ENROLMENT_CODE_ISSUED = "auth.otp_enrolment_code_issued", _("Two-factor enrolment code issued")
+    OTP_ENROLMENT_CODE_USED = "auth.otp_enrolment_code_used", _("Two-factor enrolment code used")
+    DOSSIER_SUPPLEMENT_SUBMITTED = "dossier.supplement_submitted", _("Supplement submitted by the applicant")
+    PORTAL_ACCOUNT_VERIFIED = "portal.account_verified", _("Citizen account verified")
+    PORTAL_PROFILE_SAVED = "portal.profile_saved", _("Citizen profile saved")
+    PORTAL_DRAFT_SUBMITTED = "portal.draft_submitted", _("Online application submitted")
+    PORTAL_DOSSIER_RATED = "portal.dossier_rated", _("Dossier rated by the applicant")
+    PORTAL_FEEDBACK_SENT = "portal.feedback_sent", _("Feedback sent")
+    PORTAL_FEEDBACK_ANSWERED = "portal.feedback_answered", _("Feedback answered")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

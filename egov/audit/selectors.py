@@ -8,24 +8,13 @@ from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.models import RoleAssignment
 from egov.accounts.permissions import audit_scope_paths, can_read_audit
 from egov.audit.models import AuditEntry, AuditEvent
 from egov.orgs.models import AREA_KINDS, Unit
 
-# Events written with a plain string by modules that keep their names next to their code.
-_OTHER_EVENTS: dict[str, Any] = {
-    "dossier.supplement_submitted": _("Supplement submitted by the applicant"),
-    "portal.account_verified": _("Citizen account verified"),
-    "portal.profile_saved": _("Citizen profile saved"),
-    "portal.draft_submitted": _("Online application submitted"),
-    "portal.dossier_rated": _("Dossier rated by the applicant"),
-    "portal.feedback_sent": _("Feedback sent"),
-    "portal.feedback_answered": _("Feedback answered"),
-}
-EVENT_LABELS: dict[str, Any] = {e.value: e.label for e in AuditEvent} | _OTHER_EVENTS
+EVENT_LABELS: dict[str, Any] = {e.value: e.label for e in AuditEvent}
 
 
 def event_label(event: str) -> str:

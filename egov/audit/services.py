@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from egov.audit.models import AuditEntry, AuditHead
 from egov.core.context import current_request_context
+from egov.notifications.services import notification_send
 
 GENESIS_HASH = "0" * 64
 logger = logging.getLogger("egov.audit")
@@ -309,8 +310,6 @@ def audit_anchor_publish(
         anchors.flush()
         os.fsync(anchors.fileno())
     if email:
-        from egov.notifications.services import notification_send
-
         with transaction.atomic():
             notification_send(
                 kind="audit.anchor",

@@ -127,9 +127,8 @@ def budget_hours(amount: int, unit: str) -> int:
 
 def legal_limit_hours(data: ProcedureData) -> int | None:
     """The direct channel's limit in office hours (the legal limit the budgets must fit in)."""
-    chosen = (
-        next((c for c in data.channels if c.channel == Channel.DIRECT), None)
-        or (data.channels[:1] or [None])[0]
+    chosen = next((c for c in data.channels if c.channel == Channel.DIRECT), None) or (
+        data.channels[0] if data.channels else None
     )
     if chosen is None or chosen.time_amount <= 0:
         return None

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from egov.catalog.data import ChannelData, PaperData, ProcedureData, StepData
 from egov.catalog.models import ChannelOption, Procedure, ProcedureVersion, ProcessStep, VersionStatus
+from egov.catalog.permissions import can_edit_catalogue
 from egov.catalog.text import fold
 
 
@@ -166,8 +167,6 @@ def procedure_versions(procedure: Procedure) -> QuerySet[ProcedureVersion]:
 
 def procedure_get_for_officer(*, user: Any, code: str) -> Procedure:
     from django.shortcuts import get_object_or_404
-
-    from egov.catalog.permissions import can_edit_catalogue
 
     if not can_edit_catalogue(user):
         raise Http404

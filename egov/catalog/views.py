@@ -31,6 +31,7 @@ from egov.catalog.forms import (
 from egov.catalog.models import HandlingLevel, OnlineLevel, Procedure, VersionStatus
 from egov.catalog.permissions import can_edit_catalogue
 from egov.catalog.spreadsheet import SpreadsheetRejected
+from egov.catalog.text import fold
 
 # ------------------------------------------------------------------ public
 
@@ -83,8 +84,6 @@ def manage_list(request: HttpRequest) -> HttpResponse:
     procedures = Procedure.objects.prefetch_related("versions").order_by("code")
     q = request.GET.get("q", "").strip()
     if q:
-        from egov.catalog.text import fold
-
         procedures = procedures.filter(versions__search_text__contains=fold(q)).distinct()
     page = Paginator(procedures, 50).get_page(request.GET.get("page"))
     return render(request, "catalog/manage_list.html", {"page": page, "q": q})

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from egov.core.schema import EARLIEST, LATEST
+
 
 class StyledFormMixin:
     """Add Bootstrap classes and accessible error wiring (aria-invalid, aria-describedby)."""
@@ -14,7 +16,7 @@ class StyledFormMixin:
     _errors: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput | forms.RadioSelect):
@@ -47,8 +49,6 @@ def validate_plausible_date(value: Any) -> None:
     (working-day calendars, time zones) behind the form: refuse them here, kindly."""
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
-
-    from egov.core.schema import EARLIEST, LATEST
 
     day = value.date() if hasattr(value, "date") and callable(value.date) else value
     if day is not None and not EARLIEST <= day <= LATEST:

@@ -1,42 +1,13 @@
-"""Home page and health endpoints."""
+"""Health endpoints and the project's 404 (the home page, which reads apps, is in ``egov.site``)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from egov.accounts.permissions import can_manage_units, can_read_audit, is_system_admin, managed_unit_paths
-from egov.accounts.selectors import roles_of
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if getattr(user, "kind", None) == "citizen":
-        # Citizens have no back office: their home is the portal.
-        return redirect("portal:home")
-    context = {
-        "roles": roles_of(user) if user.is_authenticated else [],  # type: ignore[arg-type]
-        "is_system_admin": is_system_admin(user),
-        "can_manage_staff": is_system_admin(user) or bool(managed_unit_paths(user)),
-        "can_manage_units": can_manage_units(user),
-        "can_read_audit": can_read_audit(user),
-    }
-    if getattr(user, "kind", None) == "staff":
-        from egov.orgs.selectors import last_reorganisation
-
-        # The structure before the last reorganisation (the end of the year before it) and today.
-        reorganised = last_reorganisation()
-        if reorganised is not None:
-            context["reorganised_on"] = reorganised
-            context["tree_before"] = dt.date(reorganised.year - 1, 12, 31)
-    return render(request, "core/home.html", context)
 
 
 @login_not_required

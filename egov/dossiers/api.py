@@ -17,7 +17,7 @@ from egov.core.api import OBJECT_ERRORS, SIGNED_IN_ERRORS, error_body
 from egov.core.idnumbers import ID_NUMBER_CHECK
 from egov.core.schema import Amount, Block, Count, Email, Line, Moment
 from egov.dossiers import selectors, services
-from egov.dossiers.models import Dossier, Outcome, PauseKind, ReturnMethod
+from egov.dossiers.models import Dossier, NationalStatus, Outcome, PauseKind, ReturnMethod
 from egov.dossiers.permissions import can_receive_at
 from egov.dossiers.workflow import API_ACTIONS, Action, require
 from egov.orgs.models import Unit
@@ -72,7 +72,6 @@ def _out(d: Dossier, national: dict[str, int] | None = None) -> dict[str, Any]:
 
 
 def _national() -> dict[str, int]:
-    from egov.dossiers.models import NationalStatus
 
     return dict(NationalStatus.objects.values_list("state", "code"))
 
@@ -123,7 +122,7 @@ class ReceiveIn(Schema):
     intake_token: Annotated[Line, Field(max_length=40)] | None = None
 
 
-def _refused(exc: services.DossierError) -> tuple[int, dict[str, Any]]:
+def _refused(exc: services.DossierError) -> Status[dict[str, Any]]:
     field = exc.field or "__all__"
     return Status(422, error_body("invalid", str(exc), {field: [str(exc)]}))
 

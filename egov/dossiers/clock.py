@@ -44,7 +44,7 @@ def statutory_due(dossier: Dossier, pauses: list[Pause]) -> dt.datetime:
     closed = [p for p in pauses if p.ended_at is not None]
     restart_at = None
     if version.supplement_mode == SupplementMode.RESTART:
-        restarts = [p.ended_at for p in closed if p.restarts_clock]
+        restarts = [p.ended_at for p in closed if p.restarts_clock and p.ended_at is not None]
         restart_at = max(restarts) if restarts else None
     counted = [(p.started_at, p.ended_at) for p in closed if not p.restarts_clock and p.ended_at is not None]
     if restart_at is not None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from egov.accounts.models import Role
 from egov.accounts.permissions import is_staff_user, role_paths
+from egov.dossiers.clock import calendar_of
 from egov.dossiers.models import (
     OPEN_STATES,
     PAUSED_STATES,
@@ -21,6 +22,7 @@ from egov.dossiers.models import (
     StepStatus,
 )
 from egov.dossiers.permissions import sees_everything, visible_paths
+from egov.workcal import elapsed
 
 
 def _path_q(prefix: str, paths: list[str]) -> Q:
@@ -146,8 +148,6 @@ def national_status(dossier: Dossier) -> NationalStatus | None:
 
 def remaining_office_time(dossier: Dossier) -> dt.timedelta | None:
     """Office time left until the due time (negative when late); None when not running."""
-    from egov.dossiers.clock import calendar_of
-    from egov.workcal import elapsed
 
     if dossier.state != DossierState.PROCESSING or dossier.due_at is None:
         return None

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from egov.accounts.permissions import is_staff_user
@@ -44,14 +45,15 @@ from egov.dossiers.permissions import (
 from egov.dossiers.workflow import Action, available_actions, require
 from egov.orgs.models import Unit
 
+# Lazy: the tab labels are translated per request, in the language of whoever asks.
 VIEWS = [
-    ("inbox", _("My inbox")),
-    ("open", _("In progress")),
-    ("due_soon", _("Due within 3 days")),
-    ("overdue", _("Overdue")),
-    ("paused", _("Paused")),
-    ("registered", _("Submitted online")),
-    ("all", _("All")),
+    ("inbox", gettext_lazy("My inbox")),
+    ("open", gettext_lazy("In progress")),
+    ("due_soon", gettext_lazy("Due within 3 days")),
+    ("overdue", gettext_lazy("Overdue")),
+    ("paused", gettext_lazy("Paused")),
+    ("registered", gettext_lazy("Submitted online")),
+    ("all", gettext_lazy("All")),
 ]
 
 

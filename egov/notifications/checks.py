@@ -7,10 +7,11 @@ from typing import Any
 from django.core import checks
 from django.utils.module_loading import import_string
 
+from egov.notifications.channels import sms_backend_path
+
 
 @checks.register(checks.Tags.compatibility)
 def check_sms_backend(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    from egov.notifications.channels import sms_backend_path
 
     path = sms_backend_path()
     try:

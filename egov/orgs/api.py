@@ -9,6 +9,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from egov.accounts.permissions import is_staff_user
+from egov.accounts.selectors import unit_get_for_user
 from egov.core.api import OBJECT_ERRORS, SIGNED_IN_ERRORS
 from egov.core.schema import Day
 from egov.orgs import selectors
@@ -76,7 +77,7 @@ def units_tree(request: HttpRequest, as_of: Day | None = None) -> list[dict[str,
     "/{int:unit_id}", response={200: UnitDetailOut, **OBJECT_ERRORS}, summary="One unit with its successors"
 )
 def unit_detail(request: HttpRequest, unit_id: int) -> dict[str, object]:
-    unit = selectors.unit_get_for_user(user=request.user, pk=unit_id)
+    unit = unit_get_for_user(user=request.user, pk=unit_id)
     successors = [
         {
             "successor_id": s.successor_id,

@@ -1,15 +1,15 @@
-"""Reading the organisation tree."""
+"""Reading the organisation tree.
+
+Nothing here depends on who asks: the user-scoped unit reads (``unit_get_for_user``,
+``unit_get_for_manager``) are in ``egov.accounts.selectors``, because they need roles and
+accounts is built on orgs."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
-
-from egov.orgs.models import Unit, UnitQuerySet, UnitSuccession
+from egov.orgs.models import Unit, UnitSuccession
 
 
 @dataclass
@@ -33,29 +33,6 @@ def unit_tree(*, as_of: dt.date, root_ids: list[int] | None = None) -> list[Tree
     if root_ids is not None:
         roots = [nodes[i] for i in root_ids if i in nodes]
     return roots
-
-
-def unit_visible_queryset(user: Any) -> UnitQuerySet:
-    """Every staff account may read the organisation structure (needed to route work); citizens see none here."""
-    from egov.accounts.permissions import is_staff_user
-
-    if not is_staff_user(user):
-        return Unit.objects.none()
-    return Unit.objects.all()
-
-
-def unit_get_for_user(*, user: Any, pk: int) -> Unit:
-    return get_object_or_404(unit_visible_queryset(user), pk=pk)
-
-
-def unit_get_for_manager(*, user: Any, pk: int) -> Unit:
-    """A unit whose staff the user may manage; 404 otherwise, never 403, so ids do not leak."""
-    from egov.accounts.permissions import can_manage_staff_of
-
-    unit = unit_get_for_user(user=user, pk=pk)
-    if not can_manage_staff_of(user, unit):
-        raise Http404
-    return unit
 
 
 def unit_by_code(code: str, *, as_of: dt.date | None = None) -> Unit | None:

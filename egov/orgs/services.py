@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from egov.audit.models import AuditEvent
 from egov.audit.services import audit_record, snapshot
-from egov.orgs.importing import ReorgRow, UnitRow, parse_reorg, parse_units
+from egov.orgs.importing import ImportRejected, ReorgRow, RowError, UnitRow, parse_reorg, parse_units
 from egov.orgs.models import AREA_KINDS, SuccessionKind, Unit, UnitKind, UnitLevel, UnitSuccession
 
 _AREA_KIND_BY_LEVEL = {
@@ -204,7 +204,6 @@ def units_import(
 
     Everything is validated first; on any problem ``ImportRejected`` lists every bad line and
     nothing is written. Codes that already exist as current units are refused."""
-    from egov.orgs.importing import ImportRejected, RowError
 
     existing = _current_areas()
     rows = parse_units(content, known_parent_codes=set(existing))
@@ -254,7 +253,6 @@ def units_reorganise(
     The old units are closed (kept for history), the new ones created, and each old commune is
     linked to its successor(s); split communes keep a default successor for re-attribution.
     Committees and one-stop departments follow their areas."""
-    from egov.orgs.importing import ImportRejected, RowError
 
     if not replaces.is_area or replaces.valid_to is not None:
         raise ImportRejected([RowError(1, "", _("the replaced unit must be a current administrative area"))])

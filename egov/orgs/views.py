@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import can_manage_staff_of, can_manage_units, is_staff_user
-from egov.accounts.selectors import role_assignments_for_unit
+from egov.accounts.selectors import role_assignments_for_unit, unit_get_for_user
 from egov.orgs import selectors, services
 from egov.orgs.forms import AsOfForm, UnitsImportForm
 from egov.orgs.importing import ImportRejected
@@ -33,7 +33,7 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 
 
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = selectors.unit_get_for_user(user=request.user, pk=pk)
+    unit = unit_get_for_user(user=request.user, pk=pk)
     may_manage = can_manage_staff_of(request.user, unit)
     context = {
         "unit": unit,

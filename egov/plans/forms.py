@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.forms import StyledFormMixin
-from egov.reports.forms import PeriodFormMixin
-from egov.reports.periods import Period
+from egov.reports.periods import Period, PeriodFormMixin
 
 
 class MeasureForm(PeriodFormMixin, StyledFormMixin, forms.Form):
@@ -23,9 +22,9 @@ class MeasureForm(PeriodFormMixin, StyledFormMixin, forms.Form):
         self, *args: Any, units: list[tuple[int, str]], plans: list[str] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = units
+        cast(forms.ChoiceField, self.fields["unit"]).choices = units
         if plans and len(plans) > 1:
-            self.fields["plan"].choices = [(p, p) for p in plans]
+            cast(forms.ChoiceField, self.fields["plan"]).choices = [(p, p) for p in plans]
         else:
             del self.fields["plan"]
 

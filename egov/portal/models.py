@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from egov.dossiers.models import ApplicantKind
+from egov.catalog.models import ApplicantType as ApplicantKind
 
 
 class CitizenProfile(models.Model):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import User
+from egov.audit.models import AuditEvent
 from egov.audit.services import audit_record
 from egov.catalog.models import Procedure, ProcedureVersion, RequiredPaper
 from egov.core.uploads import check_upload
@@ -70,7 +71,7 @@ def profile_save(*, user: User, **values: str) -> CitizenProfile:
     profile.full_clean(exclude=["user"])
     profile.save()
     audit_record(
-        event="portal.profile_saved",
+        event=AuditEvent.PORTAL_PROFILE_SAVED,
         actor=user,
         target=user,
         before=before,
@@ -250,7 +251,7 @@ def draft_submit(
     draft.submitted_at = timezone.now()
     draft.save(update_fields=["dossier", "submitted_at"])
     audit_record(
-        event="portal.draft_submitted",
+        event=AuditEvent.PORTAL_DRAFT_SUBMITTED,
         actor=by,
         target=dossier,
         scope_path=dossier.receiving_unit.path,
@@ -313,7 +314,7 @@ def rating_submit(*, dossier: Dossier, by: User, score: str, comment: str = "") 
     except IntegrityError:
         raise PortalError(_("You have already rated this dossier.")) from None
     audit_record(
-        event="portal.dossier_rated",
+        event=AuditEvent.PORTAL_DOSSIER_RATED,
         actor=by,
         target=dossier,
         scope_path=dossier.receiving_unit.path,
@@ -350,7 +351,7 @@ def feedback_send(
     feedback.full_clean(exclude=["user", "dossier", "procedure", "answered_by"])
     feedback.save()
     audit_record(
-        event="portal.feedback_sent",
+        event=AuditEvent.PORTAL_FEEDBACK_SENT,
         actor=by,
         target=feedback,
         scope_path=dossier.receiving_unit.path if dossier else "",
@@ -376,7 +377,7 @@ def feedback_answer(*, feedback: Feedback, answer: str, by: User) -> Feedback:
     feedback.answered_at = timezone.now()
     feedback.save(update_fields=["answer", "answered_by", "answered_at"])
     audit_record(
-        event="portal.feedback_answered",
+        event=AuditEvent.PORTAL_FEEDBACK_ANSWERED,
         actor=by,
         target=feedback,
         scope_path=feedback.dossier.receiving_unit.path if feedback.dossier else "",

@@ -11,6 +11,7 @@ from pydantic import Field
 from egov.accounts.permissions import is_staff_user
 from egov.core.api import OBJECT_ERRORS, error_body
 from egov.core.schema import Day, Line
+from egov.reports.dashboard import dashboard_data
 from egov.reports.ii06a import ii06a
 from egov.reports.periods import Period
 from egov.reports.selectors import report_unit_get
@@ -64,7 +65,6 @@ def _num(value: Any) -> float | None:
     summary="The leaders' dashboard numbers for a unit (last 12 months)",
 )
 def report_dashboard(request: HttpRequest, unit: UnitCode = "", unit_id: int | None = None) -> Any:
-    from egov.reports.dashboard import dashboard_data
 
     target = _unit(request, unit, unit_id)
     data = dashboard_data(unit=target)
@@ -97,93 +97,3 @@ def report_dashboard(request: HttpRequest, unit: UnitCode = "", unit_id: int | N
         "sub_units": [{"label": r.label, "resolved": r.resolved, "late": r.late} for r in data.sub_units],
         "procedures": [{"label": r.label, "resolved": r.resolved, "late": r.late} for r in data.procedures],
     }
-
-
-@router.get(
-    "/kpis", response={200: dict, **OBJECT_ERRORS}, summary="The plan's targets with their live values"
-)
-def report_kpis(
-    request: HttpRequest,
-    start: Day,
-    end: Day,
-    unit: UnitCode = "",
-    unit_id: int | None = None,
-    plan: Annotated[Line, Field(max_length=40)] = "",
-) -> Any:
-    from egov.plans.measures import kpi_rows
-    from egov.plans.selectors import plan_codes, plan_targets
-
-    target_unit = _unit(request, unit, unit_id)
-    try:
-        period = Period(start, end)
-    except ValueError as exc:
-        return Status(422, error_body("invalid", _("The period is not valid."), {"end": [str(exc)]}))
-    codes = plan_codes()
-    chosen = plan or (codes[0] if codes else "")
-    rows = kpi_rows(targets=plan_targets(plan=chosen), unit=target_unit, period=period)
-    return Status(
-        200,
-        {
-            "plan": chosen,
-            "unit": {"id": target_unit.pk, "name": target_unit.name},
-            "targets": [
-                {
-                    "key": r.target.key,
-                    "indicator": r.target.indicator,
-                    "target": _num(r.target.target),
-                    "baseline": _num(r.target.baseline),
-                    "value": _num(r.value),
-                    "status": str(r.status),
-                    "numerator": r.numerator,
-                    "denominator": r.denominator,
-                }
-                for r in rows
-            ],
-        },
-    )
-
-
-@router.get(
-    "/index-766", response={200: dict, **OBJECT_ERRORS}, summary="Service index (Decision 766) for a unit"
-)
-def report_index_766(
-    request: HttpRequest, start: Day, end: Day, unit: UnitCode = "", unit_id: int | None = None
-) -> Any:
-    from egov.plans.index766 import score_units
-
-    target = _unit(request, unit, unit_id)
-    try:
-        period = Period(start, end)
-    except ValueError as exc:
-        return Status(422, error_body("invalid", _("The period is not valid."), {"end": [str(exc)]}))
-    score = score_units(root=target, units=[target], period=period)[target.pk]
-    return Status(
-        200,
-        {
-            "unit": {"id": target.pk, "name": target.name},
-            "total": _num(score.total),
-            "maximum": _num(score.maximum),
-            "rating": score.rating,
-            "groups": [
-                {
-                    "key": g.group.key,
-                    "name": g.group.name,
-                    "points": _num(g.points),
-                    "max_points": _num(g.group.max_points),
-                    "indicators": [
-                        {
-                            "key": i.indicator.key,
-                            "name": i.indicator.name,
-                            "points": _num(i.points),
-                            "max_points": _num(i.indicator.max_points),
-                            "numerator": i.numerator,
-                            "denominator": i.denominator,
-                            "has_data": i.has_data,
-                        }
-                        for i in g.indicators
-                    ],
-                }
-                for g in score.groups
-            ],
-        },
-    )

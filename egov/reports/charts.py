@@ -153,18 +153,18 @@ def line_chart(
         return TOP + plot_h * (1 - clipped / maximum) if maximum else TOP + plot_h
 
     for tick, tick_label in axis_labels:
-        y = _fmt(y_of(tick))
+        tick_y = _fmt(y_of(tick))
         parts.append(
-            f'<line x1="{LEFT}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}" stroke="{GRID}" stroke-width="1"/>'
+            f'<line x1="{LEFT}" y1="{tick_y}" x2="{WIDTH - RIGHT}" y2="{tick_y}" stroke="{GRID}" stroke-width="1"/>'
         )
         parts.append(
-            f'<text x="{LEFT - 6}" y="{y}" text-anchor="end" dominant-baseline="middle" font-size="12" '
+            f'<text x="{LEFT - 6}" y="{tick_y}" text-anchor="end" dominant-baseline="middle" font-size="12" '
             f'fill="{AXIS}">{escape(tick_label)}</text>'
         )
     if reference is not None:
-        y = _fmt(y_of(reference.value))
+        ref_y = _fmt(y_of(reference.value))
         parts.append(
-            f'<line x1="{LEFT}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}" stroke="{AXIS}" stroke-width="1.5" '
+            f'<line x1="{LEFT}" y1="{ref_y}" x2="{WIDTH - RIGHT}" y2="{ref_y}" stroke="{AXIS}" stroke-width="1.5" '
             f'stroke-dasharray="6 4"/>'
         )
         parts.append(

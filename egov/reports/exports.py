@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from egov.dossiers.pdf import html_to_pdf
 from egov.reports.ii06a import COLUMNS, Report
 
 HEADINGS = {
@@ -92,7 +93,6 @@ def to_xlsx(report: Report) -> bytes:
 
 
 def to_pdf(report: Report) -> bytes:
-    from egov.dossiers.pdf import html_to_pdf
 
     with translation.override("vi"):
         html = render_to_string(

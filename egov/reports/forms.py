@@ -1,29 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.forms import StyledFormMixin
-from egov.reports.periods import Period
-
-
-class PeriodFormMixin:
-    """Checks a ``start``/``end`` pair and puts the ``Period`` in ``cleaned_data["period"]``."""
-
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean() or {}  # type: ignore[misc]
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            try:
-                cleaned["period"] = Period(start, end)
-            except ValueError:
-                if end < start:
-                    self.add_error("end", _("The period ends before it starts."))  # type: ignore[attr-defined]
-                else:
-                    self.add_error("end", _("The period is longer than five years."))  # type: ignore[attr-defined]
-        return cleaned
+from egov.reports.periods import PeriodFormMixin
 
 
 class ReportForm(PeriodFormMixin, StyledFormMixin, forms.Form):
@@ -39,4 +22,4 @@ class ReportForm(PeriodFormMixin, StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = units
+        cast(forms.ChoiceField, self.fields["unit"]).choices = units

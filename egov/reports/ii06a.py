@@ -19,6 +19,7 @@ Counting conventions (also printed under the report):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,7 +28,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from egov.dossiers.models import PAUSED_STATES, Dossier, DossierState
-from egov.orgs.models import Unit
+from egov.orgs.models import Unit, UnitLevel, UnitSuccession
 from egov.reports.periods import Period
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -93,8 +94,6 @@ def unit_ids_for(unit: Unit, *, with_predecessors: bool = False) -> list[int]:
     counted once), and everything below those."""
     ids = set(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
     if with_predecessors:
-        from egov.orgs.models import UnitSuccession
-
         frontier = set(ids)
         while frontier:
             links = UnitSuccession.objects.filter(successor_id__in=frontier, is_default=True)
@@ -161,7 +160,7 @@ class Report:
         }
 
 
-def _complete(values: dict[str, int]) -> dict[str, int]:
+def _complete(values: Mapping[str, Any]) -> dict[str, int]:
     v = {key: int(values.get(key) or 0) for key in COUNTED}
     v["resolved_total"] = v["resolved_early"] + v["resolved_on_time"] + v["resolved_late"]
     v["in_progress_total"] = v["in_progress_within"] + v["in_progress_overdue"]
@@ -198,8 +197,6 @@ def ii06a(
         received_at__lt=end,
     ).count()
     if group_by == "level":
-        from egov.orgs.models import UnitLevel
-
         labels = dict(UnitLevel.choices)
         for row in rows:
             row.label = str(labels.get(row.label, row.label))

@@ -5,6 +5,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 
 KINDS = ("month", "quarter", "half", "nine_months", "year")
 
@@ -52,3 +55,20 @@ def period_for(kind: str, year: int, number: int = 1, *, cutoff: bool = False) -
         if kind == "half" and number == 2:
             prev_year, prev_month = year, 6
     return Period(dt.date(prev_year, prev_month, 15), dt.date(year, last, 14))
+
+
+class PeriodFormMixin:
+    """For forms (here so that plans' forms need not import reports' forms). Checks a ``start``/``end`` pair and puts the ``Period`` in ``cleaned_data["period"]``."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}  # type: ignore[misc]
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            try:
+                cleaned["period"] = Period(start, end)
+            except ValueError:
+                if end < start:
+                    self.add_error("end", _("The period ends before it starts."))  # type: ignore[attr-defined]
+                else:
+                    self.add_error("end", _("The period is longer than five years."))  # type: ignore[attr-defined]
+        return cleaned

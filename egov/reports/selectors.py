@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import Http404
 
 from egov.accounts.models import Role
 from egov.accounts.permissions import is_staff_user, is_system_admin, role_paths
-from egov.orgs.models import Unit
+from egov.orgs.models import Unit, UnitQuerySet
 
 
-def report_units_for(user: Any) -> QuerySet[Unit]:
+def report_units_for(user: Any) -> UnitQuerySet:
     """Units the user may report on: those under any role they hold; everything for system admins."""
     if is_system_admin(user):
         return Unit.objects.all()

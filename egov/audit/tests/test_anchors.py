@@ -154,9 +154,8 @@ def test_the_scheduled_job_notices_a_rewrite_of_its_last_anchor(tmp_path: Path) 
     assert egov_main(["audit", "verify", "--anchors", str(tmp_path / "anchors.txt")]) == 1
 
 
+@pytest.mark.postgresql  # SQLite has no TRUNCATE; its DELETE trigger covers a wipe
 def test_truncate_is_refused_on_postgresql() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite has no TRUNCATE; its DELETE trigger covers a wipe")
     _entries(2)
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks may be pending at TRUNCATE

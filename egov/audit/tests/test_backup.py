@@ -68,6 +68,7 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_a_backup_restores_into_an_empty_database(
     audit_flushable: None, receive: Any, personas: dict[str, Any], tmp_path: Path, empty_database: str
 ) -> None:

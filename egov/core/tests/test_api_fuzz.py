@@ -61,6 +61,7 @@ def connection_kept() -> Iterator[None]:
 
 
 @pytest.mark.parametrize("who", ["anonymous", "officer_a1"])
+@pytest.mark.slow
 def test_the_api_answers_bad_input_without_server_errors(
     who: str, procedure: Any, personas: dict[str, Any], receive: Any, connection_kept: None
 ) -> None:

@@ -10,6 +10,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -19,6 +21,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.slow
 def test_serve_answers_healthz_and_readyz(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EGOV_", "DJANGO_"))}
     env.update({"EGOV_DATA_DIR": str(tmp_path), "EGOV_SECRET_KEY": "s" * 40, "EGOV_HTTPS": "0"})

@@ -14,6 +14,7 @@ SMALL = 60  # dossiers a year: the real size (DOSSIERS_PER_YEAR) only in `egov d
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_demo_province_catalogue_and_logins_load_once() -> None:
     logins = load_demo(dossiers_per_year=SMALL)
     assert {login.username for login in logins} >= {
@@ -51,6 +52,7 @@ def test_demo_province_catalogue_and_logins_load_once() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_demo_processes_fit_their_legal_limits() -> None:
     load_reference()
     for version in ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED).prefetch_related(

@@ -87,6 +87,7 @@ def test_moved_lives_keep_weekday_time_of_day_and_their_own_order(generated: int
         assert [n for _t, n in numbers] == list(range(1, len(numbers) + 1))
 
 
+@pytest.mark.slow
 def test_extensions_are_attributed_to_the_generator_account_which_cannot_sign_in(procedure: Any) -> None:
     bulk_generate(dossiers=4000, seed=11, end=END, years=2, pool_size=4000)
     extension = Extension.objects.select_related("created_by").first()

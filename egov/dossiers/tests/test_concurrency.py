@@ -13,7 +13,7 @@ from conftest import APPLICANT, PAPERS
 from egov.dossiers.models import Dossier
 from egov.dossiers.services import DossierError, dossier_receive
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql, pytest.mark.slow]
 
 
 def _at_once(n: int, action: Callable[[], Any]) -> list[Any]:

@@ -92,6 +92,7 @@ def _check_header(lines: list[str], form_no: str) -> None:
     assert not any(line.startswith(("THANH VÂN", "NAM ")) or line == "NAM" for line in lines), joined
 
 
+@pytest.mark.slow
 def test_forms_01_to_06_follow_decree_30(
     long_names: Province,
     receive: Any,

@@ -43,6 +43,7 @@ CODE = re.compile(r"^[0-9A-Z.]+-\d{6}-\d{4,}$")
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_demo_history_looks_real_and_keeps_the_rules() -> None:
     from egov.accounts.services import user_create
     from egov.demo.loader import load_reference

@@ -197,6 +197,7 @@ def _buttons(client: Client, dossier: Dossier) -> set[str]:
 
 
 @pytest.mark.parametrize("state", STATES)
+@pytest.mark.slow
 def test_page_api_and_table_agree(
     state: str,
     receive: Any,

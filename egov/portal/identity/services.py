@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.models import AccountKind, User
 from egov.accounts.services import user_create, user_set_password, user_update
+from egov.audit.models import AuditEvent
 from egov.audit.services import audit_record
 from egov.core.onetime import onetime_code_try
 from egov.notifications.services import notification_send
@@ -163,7 +164,10 @@ def citizen_verify(*, identifier: str, code: str) -> User:
             user_update(user=user, by=None, is_active=True)
         citizen_profile_ensure(user=user)
         audit_record(
-            event="portal.account_verified", actor=user, target=user, after={"channel": ident.channel}
+            event=AuditEvent.PORTAL_ACCOUNT_VERIFIED,
+            actor=user,
+            target=user,
+            after={"channel": ident.channel},
         )
     return user
 

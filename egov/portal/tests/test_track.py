@@ -82,7 +82,7 @@ def test_my_dossiers_show_status_due_date_and_a_plain_timeline(
     html = client.get("/cong-dan/ho-so/").content.decode()
     assert dossier.code in html and dossier.due_at.strftime("%d/%m/%Y") in html
     html = client.get(f"/cong-dan/ho-so/{dossier.pk}/").content.decode()
-    assert "You submitted the dossier online" in html or "trực tuyến" in html
+    assert "Ông/Bà đã nộp hồ sơ trực tuyến" in html
     assert "Thẩm định, trình ký" in html  # the step it is at now
     assert "Officer.A1" not in html  # who did what inside the agency stays internal
 

@@ -1,3 +1,5 @@
+"""Template context for the site menu, which shows links into several apps."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -5,10 +7,10 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from egov.catalog.permissions import can_edit_catalogue
+
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    from egov.catalog.permissions import can_edit_catalogue
-
     return {
         "egov_demo": settings.DEMO,
         "egov_demo_relax_2fa": settings.DEMO_RELAX_2FA,
