@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from egov.dossiers.generate.data import UnitInfo, VersionInfo
+from egov.synthetic.generate.data import UnitInfo, VersionInfo
 
 FAMILY_NAMES = (
     ("Nguyễn", 38),

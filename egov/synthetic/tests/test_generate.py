@@ -16,15 +16,6 @@ from egov.audit.models import AuditEntry
 from egov.audit.services import audit_verify
 from egov.dossiers import clock
 from egov.dossiers.events import EVENT_LABELS
-from egov.dossiers.generate import (
-    ChannelInfo,
-    PaperTemplate,
-    StepTemplate,
-    UnitInfo,
-    VersionInfo,
-    assign_codes,
-    plan_history,
-)
 from egov.dossiers.models import (
     OPEN_STATES,
     DailyCounter,
@@ -36,6 +27,15 @@ from egov.dossiers.models import (
     StepStatus,
 )
 from egov.dossiers.services import ApplicantIn, PaperIn, _timeliness, dossier_receive
+from egov.synthetic.generate import (
+    ChannelInfo,
+    PaperTemplate,
+    StepTemplate,
+    UnitInfo,
+    VersionInfo,
+    assign_codes,
+    plan_history,
+)
 from egov.workcal import Calendar
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -47,9 +47,9 @@ CODE = re.compile(r"^[0-9A-Z.]+-\d{6}-\d{4,}$")
 def test_demo_history_looks_real_and_keeps_the_rules() -> None:
     from egov.accounts.services import user_create
     from egov.demo.loader import load_reference
-    from egov.dossiers.generate import generate_history
+    from egov.synthetic.generate import generate_history
 
-    # The demo itself now writes years of history with the bulk generator (egov.dossiers.bulk);
+    # The demo itself now writes years of history with the bulk generator (egov.synthetic.bulk);
     # this planner is still what both use, tested here on the 2021 province.
     admin = user_create(username="admin", full_name="Quản trị", by=None, is_demo=True)
     load_reference(by=admin)
