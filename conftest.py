@@ -155,7 +155,7 @@ def procedure(province: Province) -> ProcedureVersion:
 APPLICANT = ApplicantIn(
     kind="citizen",
     name="Nguyễn Văn Bình",
-    id_number="091234567890",
+    id_number="091090123456",
     phone="0912345678",
     email="binh@example.vn",
     address="Xã A1",

@@ -436,7 +436,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from django.conf import settings
 
     from egov.demo.loader import load_reference
-    from egov.dossiers.bulk import GenerateRefused, bulk_generate, refusal
+    from egov.synthetic.bulk import GenerateRefused, bulk_generate, refusal
 
     database = settings.DATABASES["default"]
     print(f"egov generate: database {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}", flush=True)

@@ -46,6 +46,7 @@ class AuditEvent(models.TextChoices):
     DOSSIER_DECIDED = "dossier.decided", _("Dossier decided")
     DOSSIER_RETURNED = "dossier.returned", _("Dossier result returned")
     DOSSIER_OVERDUE = "dossier.overdue", _("Dossier overdue")
+    DOSSIER_FORM_ISSUED = "dossier.form_issued", _("Dossier form issued")
     DEMO_HISTORY_GENERATED = "demo.history_generated", _("Demo history generated")
     BULK_GENERATED = "bench.dossiers_generated", _("Synthetic dossiers generated")
     PLAN_TARGETS_LOADED = "plans.targets_loaded", _("Plan targets loaded")

@@ -208,11 +208,11 @@ def load_demo(
     """Load the demo province, its 2025 reorganisation, demo accounts and the dossier history
     from 1 January 2021 to ``end`` (default now) once; a second call changes nothing.
 
-    The history is written by the bulk generator (``egov.dossiers.bulk``): ``dossiers_per_year``
+    The history is written by the bulk generator (``egov.synthetic.bulk``): ``dossiers_per_year``
     receptions a year, evenly; the tests pass a small number."""
     from django.utils import timezone
 
-    from egov.dossiers.bulk import bulk_generate
+    from egov.synthetic.bulk import bulk_generate
 
     if demo_loaded():
         return demo_logins()

@@ -201,6 +201,10 @@ class DossierFile(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
+    # Generated forms only: SHA-256 of the HTML the PDF was rendered from. The PDF's own bytes
+    # differ on every rendering (WeasyPrint stamps a creation date), so an unchanged form is found
+    # by this key before rendering; ``sha256`` always covers the stored bytes.
+    content_key = models.CharField(max_length=64, blank=True, default="")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -1,8 +1,9 @@
 """The official forms (Circular 03/2025, Annex I) rendered from HTML templates to PDF.
 
 Templates live in templates/dossiers/forms/; a province adjusts a layout by placing a file
-with the same name in EGOV_FORM_TEMPLATES_DIR, which is searched first. Each generated PDF is
-stored with its SHA-256, so what was handed to the applicant can be proven later."""
+with the same name in EGOV_FORM_TEMPLATES_DIR, which is searched first. Each form is issued by
+``dossier_form_issue``: rendered once per content, stored with the SHA-256 of its bytes (so what
+was handed to the applicant can be proven later) and audited."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from egov.audit.models import AuditEvent
+from egov.audit.services import audit_record
 from egov.dossiers.models import Dossier, DossierFile, DossierState, FileKind
 from egov.orgs.models import Unit
 
@@ -149,24 +152,29 @@ def html_to_pdf(html: str) -> bytes:
     return bytes(HTML(string=html).write_pdf())
 
 
-def form_pdf(*, dossier: Dossier, form_no: str, by: Any) -> DossierFile:
-    """Render, store and return the form; an identical earlier rendering is reused.
+def _stored_form(dossier: Dossier, form_no: str, content_key: str) -> DossierFile | None:
+    return dossier.files.filter(kind=FileKind.FORM, form_no=form_no, content_key=content_key).first()
 
-    Rendering takes seconds and happens outside any transaction: on SQLite a transaction holds
-    the database's one write lock from its start (IMMEDIATE), and a worker or another request
-    waiting behind a PDF rendering failed with "database is locked"."""
+
+def dossier_form_issue(*, dossier: Dossier, form_no: str, by: Any) -> DossierFile:
+    """Issue the form: the stored copy of the same content, or one rendered, stored and audited now.
+
+    The HTML is cheap and its hash is the content key; the PDF is rendered only when no stored
+    copy has that key. Rendering takes seconds and happens outside any transaction: on SQLite a
+    transaction holds the database's one write lock from its start (IMMEDIATE), and a worker or
+    another request waiting behind a PDF rendering failed with "database is locked". The stored
+    file's ``sha256`` is that of its bytes, so what was handed to the applicant can be proven."""
     if form_no not in FORM_TITLES:
         raise ValueError(form_no)
     html = render_form_html(dossier, form_no)
-    # WeasyPrint stamps a creation date into the file; hash the content we would render
-    # instead, so asking twice for an unchanged form gives the same stored file.
-    digest = hashlib.sha256(html.encode()).hexdigest()
-    existing = dossier.files.filter(kind=FileKind.FORM, form_no=form_no, sha256=digest).first()
+    content_key = hashlib.sha256(html.encode()).hexdigest()
+    existing = _stored_form(dossier, form_no, content_key)
     if existing is not None:
         return existing
     pdf = html_to_pdf(html)
+    digest = hashlib.sha256(pdf).hexdigest()
     with transaction.atomic():
-        existing = dossier.files.filter(kind=FileKind.FORM, form_no=form_no, sha256=digest).first()
+        existing = _stored_form(dossier, form_no, content_key)
         if existing is not None:  # rendered meanwhile by a second click
             return existing
         record = DossierFile(
@@ -177,8 +185,26 @@ def form_pdf(*, dossier: Dossier, form_no: str, by: Any) -> DossierFile:
             content_type="application/pdf",
             size=len(pdf),
             sha256=digest,
+            content_key=content_key,
             uploaded_by=by if getattr(by, "pk", None) else None,
         )
-        record.file.save(f"{dossier.pk}-form{form_no}-{digest[:16]}.pdf", ContentFile(pdf), save=False)
+        record.file.save(f"{dossier.pk}-form{form_no}-{content_key[:16]}.pdf", ContentFile(pdf), save=False)
         record.save()
+        audit_record(
+            event=AuditEvent.DOSSIER_FORM_ISSUED,
+            actor=by,
+            target=dossier,
+            scope_path=dossier.receiving_unit.path,
+            after={
+                "form_no": form_no,
+                "file": record.pk,
+                "sha256": digest,
+                "size": record.size,
+                "template_version": TEMPLATE_VERSION,
+            },
+        )
         return record
+
+
+# The name the form download view calls.
+form_pdf = dossier_form_issue

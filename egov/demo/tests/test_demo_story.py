@@ -123,7 +123,7 @@ def test_the_printed_logins_carry_a_dossier_through_every_step() -> None:
     users = {u.username: u for u in User.objects.filter(username__in=printed)}
     papers = [PaperIn("Tờ khai", originals=1)]
     applicant = ApplicantIn(
-        kind="citizen", name="Nguyễn Văn An", id_number="091234567890", phone="0912345678"
+        kind="citizen", name="Nguyễn Văn An", id_number="091090123456", phone="0912345678"
     )
     journeys = {
         # (counter, procedure, level, resolving unit, team by role)

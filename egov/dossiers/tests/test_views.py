@@ -202,11 +202,12 @@ def test_receipt_form_01_is_a_vietnamese_pdf_stored_with_its_hash(
     assert "TIẾP NHẬN HỒ SƠ" in text.upper()
     assert dossier.code in text and "Nguyễn Văn Bình" in text
     stored = dossier.files.get(kind="form", form_no="01")
-    # The officer got the stored file, and its hash is that of the form's content (egov.dossiers.pdf
-    # hashes the HTML because WeasyPrint stamps a creation date into every rendering).
+    # The officer got the stored file; its hash covers those bytes, and the content key (the hash
+    # of the HTML: WeasyPrint stamps a creation date into every rendering) finds it again.
     with stored.file.open("rb") as fh:
         assert fh.read() == body
-    assert stored.sha256 == hashlib.sha256(render_form_html(dossier, "01").encode()).hexdigest()
+    assert stored.sha256 == hashlib.sha256(body).hexdigest()
+    assert stored.content_key == hashlib.sha256(render_form_html(dossier, "01").encode()).hexdigest()
     client.get(f"{dossier.get_absolute_url()}form-01.pdf")
     assert dossier.files.filter(kind="form", form_no="01").count() == 1
     assert client.get(f"{dossier.get_absolute_url()}form-05.pdf").status_code == 404

@@ -14,17 +14,9 @@ from egov.accounts.models import Role, User
 from egov.accounts.services import role_grant
 from egov.audit.models import AuditEntry
 from egov.audit.services import audit_verify
+from egov.core.idnumbers import validate_id_number
 from egov.dossiers import clock
 from egov.dossiers.events import EVENT_LABELS
-from egov.dossiers.generate import (
-    ChannelInfo,
-    PaperTemplate,
-    StepTemplate,
-    UnitInfo,
-    VersionInfo,
-    assign_codes,
-    plan_history,
-)
 from egov.dossiers.models import (
     OPEN_STATES,
     DailyCounter,
@@ -36,6 +28,15 @@ from egov.dossiers.models import (
     StepStatus,
 )
 from egov.dossiers.services import ApplicantIn, PaperIn, _timeliness, dossier_receive
+from egov.synthetic.generate import (
+    ChannelInfo,
+    PaperTemplate,
+    StepTemplate,
+    UnitInfo,
+    VersionInfo,
+    assign_codes,
+    plan_history,
+)
 from egov.workcal import Calendar
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -47,9 +48,9 @@ CODE = re.compile(r"^[0-9A-Z.]+-\d{6}-\d{4,}$")
 def test_demo_history_looks_real_and_keeps_the_rules() -> None:
     from egov.accounts.services import user_create
     from egov.demo.loader import load_reference
-    from egov.dossiers.generate import generate_history
+    from egov.synthetic.generate import generate_history
 
-    # The demo itself now writes years of history with the bulk generator (egov.dossiers.bulk);
+    # The demo itself now writes years of history with the bulk generator (egov.synthetic.bulk);
     # this planner is still what both use, tested here on the 2021 province.
     admin = user_create(username="admin", full_name="Quản trị", by=None, is_demo=True)
     load_reference(by=admin)
@@ -231,6 +232,22 @@ def test_plan_is_deterministic_for_a_seed() -> None:
     assert all(re.fullmatch(r"09\d{8}", p.applicant_phone) for p in first)
 
 
+def test_every_generated_citizen_id_number_passes_the_id_check() -> None:
+    """The history's people carry numbers the forms and the API accept: before, ``091`` + 9 random
+    digits often decoded to a year of birth in the future (``0912345…`` is born in 2034)."""
+    units, versions = _inputs()
+    end = dt.datetime(2026, 11, 2, 17, tzinfo=VN)
+    plans = plan_history(count=2000, seed=11, units=units, versions=versions, end=end)
+    people = [p for p in plans if p.applicant_kind in ("citizen", "household_business")]
+    assert len(people) > 1000
+    for plan in people:
+        number = plan.applicant_id_number
+        validate_id_number(number)
+        assert len(number) == 12 and number[:3] == "091"
+        born = (2000 if number[3] in "23" else 1900) + int(number[4:6])
+        assert born + 18 <= plan.received_at.year
+
+
 def test_codes_continue_after_existing_counters() -> None:
     units, versions = _inputs()
     end = dt.datetime(2026, 11, 27, 10, 0, tzinfo=VN)
@@ -242,3 +259,10 @@ def test_codes_continue_after_existing_counters() -> None:
     same = sorted(int(p.code[-4:]) for p in plans if p.code.startswith(f"{first.agency_code}-{day:%y%m%d}-"))
     assert same == list(range(6, 6 + len(same)))
     assert used[(first.agency_code, day)] == same[-1]
+
+
+def test_the_shared_test_applicant_has_a_valid_id_number() -> None:
+    """The fixtures' applicant (conftest ``APPLICANT``) was born in 2034 by its old number."""
+    from conftest import APPLICANT
+
+    validate_id_number(APPLICANT.id_number)

@@ -25,8 +25,8 @@ It is deterministic for a seed: the only outside input is ``end`` (by default no
 to the hour), the moment at which the history is cut.
 """
 
-from egov.dossiers.generate.codes import assign_codes
-from egov.dossiers.generate.data import (
+from egov.synthetic.generate.codes import assign_codes
+from egov.synthetic.generate.data import (
     ChannelInfo,
     DossierPlan,
     EventPlan,
@@ -38,9 +38,9 @@ from egov.dossiers.generate.data import (
     UnitInfo,
     VersionInfo,
 )
-from egov.dossiers.generate.inputs import load_inputs
-from egov.dossiers.generate.plan import plan_history
-from egov.dossiers.generate.write import generate_history
+from egov.synthetic.generate.inputs import load_inputs
+from egov.synthetic.generate.plan import plan_history
+from egov.synthetic.generate.write import generate_history
 
 __all__ = [
     "ChannelInfo",

@@ -1,6 +1,6 @@
 """Bulk synthetic dossiers for benchmarks: millions of complete dossiers in minutes (COPY on PostgreSQL).
 
-Each dossier is a whole life, like the demo history (egov.dossiers.generate): papers, steps with
+Each dossier is a whole life, like the demo history (egov.synthetic.generate): papers, steps with
 their own due times, supplement pauses, extensions, a timeline, an outcome and, for some, the
 applicant's rating. Planning a life on the working calendar costs about a millisecond, too slow
 for millions, so a *pool* of lives is planned once with the demo planner over its recent window
@@ -35,8 +35,6 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
-from egov.dossiers.generate import DossierPlan, load_inputs, plan_history
-from egov.dossiers.generate.plan import WINDOW_DAYS
 from egov.dossiers.models import (
     DailyCounter,
     Dossier,
@@ -48,6 +46,8 @@ from egov.dossiers.models import (
     Pause,
     PauseKind,
 )
+from egov.synthetic.generate import DossierPlan, load_inputs, plan_history
+from egov.synthetic.generate.plan import WINDOW_DAYS
 
 UTC = dt.UTC
 ENDED = frozenset({DossierState.RETURNED, DossierState.REFUSED, DossierState.WITHDRAWN, DossierState.STOPPED})

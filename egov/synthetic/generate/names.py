@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from egov.dossiers.generate.data import UnitInfo, VersionInfo
+from egov.synthetic.generate.data import UnitInfo, VersionInfo
 
 FAMILY_NAMES = (
     ("Nguyễn", 38),
@@ -69,11 +69,27 @@ STOP_REASON = "Người nộp không bổ sung hồ sơ trong thời hạn theo 
 # ---------------------------------------------------------------- applicants
 
 
-def _person(rng: random.Random) -> str:
+def _person(rng: random.Random) -> tuple[str, bool]:
+    """A full name and whether it is a woman's (the ID number's gender digit follows it)."""
     family = rng.choices([n for n, _w in FAMILY_NAMES], weights=[w for _n, w in FAMILY_NAMES])[0]
     if rng.random() < 0.5:
-        return f"{family} {rng.choice(MIDDLE_MALE)} {rng.choice(GIVEN_MALE)}"
-    return f"{family} {rng.choice(MIDDLE_FEMALE)} {rng.choice(GIVEN_FEMALE)}"
+        return f"{family} {rng.choice(MIDDLE_MALE)} {rng.choice(GIVEN_MALE)}", False
+    return f"{family} {rng.choice(MIDDLE_FEMALE)} {rng.choice(GIVEN_FEMALE)}", True
+
+
+# Kiên Giang's code: the demo's people registered their births in the province the demo portrays
+# (egov.core.idnumbers.PROVINCE_CODES).
+BIRTH_PROVINCE = "091"
+# Adults on any day of the history (it starts in 2021; `egov generate --years` reaches back a few more).
+BORN_FROM, BORN_TO = 1945, 2000
+
+
+def _cccd(rng: random.Random, *, female: bool) -> str:
+    """A 12-digit citizen identity number that ``egov.core.idnumbers`` accepts: birth province,
+    gender and century digit, year of birth, 6 random digits."""
+    born = rng.randint(BORN_FROM, BORN_TO)
+    century_digit = (0 if born < 2000 else 2) + int(female)
+    return f"{BIRTH_PROVINCE}{century_digit}{born % 100:02d}{_digits(rng, 6)}"
 
 
 def _digits(rng: random.Random, n: int) -> str:
@@ -94,7 +110,7 @@ def _applicant(rng: random.Random, version: VersionInfo, unit: UnitInfo) -> dict
     else:
         others = [t for t in types if t != "citizen"]
         kind = rng.choice(others)
-    person = _person(rng)
+    person, female = _person(rng)
     commune, district = rng.choice(unit.areas) if unit.areas else ("", "")
     if commune.startswith(("Phường", "Thị trấn")):
         street = f"Số {rng.randint(1, 250)}, khu phố {rng.randint(1, 9)}"
@@ -106,13 +122,13 @@ def _applicant(rng: random.Random, version: VersionInfo, unit: UnitInfo) -> dict
         id_number = "17" + _digits(rng, 8)
     elif kind == "household_business":
         name = f"Hộ kinh doanh {person}"
-        id_number = "091" + _digits(rng, 9)
+        id_number = _cccd(rng, female=female)
     elif kind == "organisation":
         name = rng.choice(ORGANISATIONS).format(t=commune.split(" ", 1)[-1] if commune else "Kiên Giang")
         id_number = "17" + _digits(rng, 8)
     else:
         name = person
-        id_number = "091" + _digits(rng, 9)
+        id_number = _cccd(rng, female=female)
     return {
         "kind": kind,
         "name": name,

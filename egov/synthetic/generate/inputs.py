@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from egov.dossiers.generate.data import ChannelInfo, PaperTemplate, StepTemplate, UnitInfo, VersionInfo
+from egov.synthetic.generate.data import ChannelInfo, PaperTemplate, StepTemplate, UnitInfo, VersionInfo
 from egov.workcal import Calendar
 
 STAFFED_WEIGHT = 6.0  # one-stops where someone holds the one-stop officer role

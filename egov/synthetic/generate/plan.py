@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from egov.dossiers.generate.data import DossierPlan, EventPlan, UnitInfo, VersionInfo
-from egov.dossiers.generate.names import REFUSE_REASONS, _applicant, _email
-from egov.dossiers.generate.office import _Days, _local, _office_instant
-from egov.dossiers.generate.track import _Ctx, _materialise, _track
 from egov.dossiers.models import DossierState
+from egov.synthetic.generate.data import DossierPlan, EventPlan, UnitInfo, VersionInfo
+from egov.synthetic.generate.names import REFUSE_REASONS, _applicant, _email
+from egov.synthetic.generate.office import _Days, _local, _office_instant
+from egov.synthetic.generate.track import _Ctx, _materialise, _track
 from egov.workcal import Calendar, Limit, LimitUnit
 
 WINDOW_DAYS = 150

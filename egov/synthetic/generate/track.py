@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from egov.dossiers.generate.data import (
+from egov.dossiers.models import Channel, DossierState, Outcome, StepStatus
+from egov.synthetic.generate.data import (
     DossierPlan,
     EventPlan,
     ExtensionPlan,
@@ -19,7 +20,7 @@ from egov.dossiers.generate.data import (
     UnitInfo,
     VersionInfo,
 )
-from egov.dossiers.generate.names import (
+from egov.synthetic.generate.names import (
     DECISION_REFUSALS,
     EXTENSION_REASONS,
     STOP_REASON,
@@ -27,7 +28,7 @@ from egov.dossiers.generate.names import (
     WITHDRAW_REASONS,
     _digits,
 )
-from egov.dossiers.generate.office import (
+from egov.synthetic.generate.office import (
     _day_minutes,
     _local,
     _next_working,
@@ -36,7 +37,6 @@ from egov.dossiers.generate.office import (
     _timeliness,
     _walk,
 )
-from egov.dossiers.models import Channel, DossierState, Outcome, StepStatus
 from egov.workcal import Calendar, Limit, LimitUnit, clock_start, due, elapsed
 
 EXTENSION_SHARE = 0.03  # of the late ones

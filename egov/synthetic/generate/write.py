@@ -10,10 +10,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from egov.dossiers.generate.codes import assign_codes
-from egov.dossiers.generate.data import DossierPlan
-from egov.dossiers.generate.inputs import load_inputs
-from egov.dossiers.generate.plan import plan_history
 from egov.dossiers.models import (
     DailyCounter,
     Dossier,
@@ -24,6 +20,10 @@ from egov.dossiers.models import (
     Pause,
     PauseKind,
 )
+from egov.synthetic.generate.codes import assign_codes
+from egov.synthetic.generate.data import DossierPlan
+from egov.synthetic.generate.inputs import load_inputs
+from egov.synthetic.generate.plan import plan_history
 
 if TYPE_CHECKING:
     from egov.accounts.models import User

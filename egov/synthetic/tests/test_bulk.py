@@ -9,12 +9,12 @@ import pytest
 from django.db.models import Count, F, Max, Q
 
 from egov.accounts.models import User
-from egov.dossiers.bulk import Batch, GenerateRefused, Replayer, bulk_generate, generated_count, replay
-from egov.dossiers.generate import load_inputs, plan_history
 from egov.dossiers.models import DailyCounter, Dossier, DossierEvent, DossierStep, Extension, Pause
 from egov.portal.models import Rating
 from egov.reports.ii06a import ii06a
 from egov.reports.periods import Period
+from egov.synthetic.bulk import Batch, GenerateRefused, Replayer, bulk_generate, generated_count, replay
+from egov.synthetic.generate import load_inputs, plan_history
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 END = dt.datetime(2026, 11, 2, 8, tzinfo=VN)

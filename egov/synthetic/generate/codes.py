@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from egov.dossiers.generate.data import DossierPlan
+from egov.synthetic.generate.data import DossierPlan
 
 
 def assign_codes(
