@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from egov.orgs.models import Unit
 from egov.plans.metrics import metric_values
 from egov.plans.models import PlanTarget
-from egov.reports.dashboard import percent
 from egov.reports.periods import Period
+from egov.reports.selectors import percent
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from egov.catalog.models import ChannelOption, OnlineLevel, ProcedureVersion, RequiredPaper, VersionStatus
 from egov.dossiers.models import DossierFile, FileKind
 from egov.orgs.models import Unit, UnitKind
-from egov.reports.dashboard import rollup
 from egov.reports.ii06a import base_queryset, column_filters
 from egov.reports.periods import Period
+from egov.reports.selectors import rollup
 
 
 @dataclass(frozen=True)

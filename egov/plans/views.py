@@ -13,7 +13,7 @@ from egov.accounts.permissions import is_staff_user
 from egov.orgs.models import Unit
 from egov.plans import index766, measures, metrics, selectors
 from egov.plans.forms import MeasureForm, year_to_date
-from egov.reports.dashboard import chosen_unit, sub_units, unit_choice_labels
+from egov.reports.selectors import chosen_unit, sub_units, unit_choice_labels
 
 
 def _form(

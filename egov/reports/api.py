@@ -11,10 +11,9 @@ from pydantic import Field
 from egov.accounts.permissions import is_staff_user
 from egov.core.api import OBJECT_ERRORS, error_body
 from egov.core.schema import Day, Line
-from egov.reports.dashboard import dashboard_data
 from egov.reports.ii06a import ii06a
 from egov.reports.periods import Period
-from egov.reports.selectors import report_unit_get
+from egov.reports.selectors import dashboard_data, report_unit_get
 
 router = Router(tags=["reports"])
 

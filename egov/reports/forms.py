@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.forms import StyledFormMixin
@@ -23,3 +24,11 @@ class ReportForm(PeriodFormMixin, StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["unit"]).choices = units
+
+
+class UnitForm(StyledFormMixin, forms.Form):
+    unit = forms.TypedChoiceField(label=gettext_lazy("Unit"), coerce=int, choices=())
+
+    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["unit"]).choices = units

@@ -1,21 +1,34 @@
-"""Statistics pages: form II.06a with drill-down and exports."""
+"""Statistics pages: form II.06a with drill-down and exports, and the leaders' dashboard."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import is_staff_user
+from egov.dossiers.models import Dossier
 from egov.dossiers.selectors import dossiers_visible_to
-from egov.reports import exports
-from egov.reports.forms import ReportForm
+from egov.reports import charts, exports
+from egov.reports.forms import ReportForm, UnitForm
 from egov.reports.ii06a import COLUMNS, drill_down, ii06a
-from egov.reports.selectors import report_unit_get, report_units_for
+from egov.reports.selectors import (
+    Dashboard,
+    chosen_unit,
+    dashboard_data,
+    report_unit_get,
+    report_units_for,
+    unit_choice_labels,
+    unit_choices_for,
+)
 
 
 def _unit_choices(request: HttpRequest) -> list[tuple[int, str]]:
@@ -99,3 +112,104 @@ def report_drill(request: HttpRequest) -> HttpResponse:
             "today": dt.date.today(),
         },
     )
+
+
+# ---------------------------------------------------------------- the leaders' dashboard
+
+
+def _pct_label(value: Decimal | None) -> str:
+    return "" if value is None else f"{formats.number_format(value, 1)}%"
+
+
+def trend_charts(data: Dashboard) -> list[dict[str, Any]]:
+    """The three monthly charts with the rows of their fallback tables."""
+    labels = [m.month.strftime("%m/%y") for m in data.months]
+    long_labels = [m.month.strftime("%m/%Y") for m in data.months]
+    received = [m.received for m in data.months]
+    resolved = [m.resolved for m in data.months]
+    rates = [m.on_time_rate for m in data.months]
+    fmt = formats.number_format
+    return [
+        {
+            "svg": charts.bar_chart(
+                chart_id="chart-received",
+                title=_("Dossiers received per month"),
+                description=_("Bar chart, %(n)s months, from %(a)s to %(b)s; total %(t)s.")
+                % {"n": len(labels), "a": long_labels[0], "b": long_labels[-1], "t": fmt(sum(received))},
+                labels=labels,
+                values=received,
+                value_labels=[fmt(v) for v in received],
+                pattern="hatch",
+            ),
+            "caption": _("Dossiers received per month"),
+            "value_heading": _("Received"),
+            "rows": list(zip(long_labels, [fmt(v) for v in received], strict=True)),
+        },
+        {
+            "svg": charts.bar_chart(
+                chart_id="chart-resolved",
+                title=_("Dossiers resolved per month"),
+                description=_("Bar chart, %(n)s months, from %(a)s to %(b)s; total %(t)s.")
+                % {"n": len(labels), "a": long_labels[0], "b": long_labels[-1], "t": fmt(sum(resolved))},
+                labels=labels,
+                values=resolved,
+                value_labels=[fmt(v) for v in resolved],
+                pattern="dots",
+            ),
+            "caption": _("Dossiers resolved per month"),
+            "value_heading": _("Resolved"),
+            "rows": list(zip(long_labels, [fmt(v) for v in resolved], strict=True)),
+        },
+        {
+            "svg": charts.line_chart(
+                chart_id="chart-on-time",
+                title=_("On-time rate per month"),
+                description=_(
+                    "Line chart of the share of resolved dossiers resolved early or on time, in percent; "
+                    "months with nothing resolved are left blank."
+                ),
+                labels=labels,
+                values=[None if r is None else float(r) for r in rates],
+                value_labels=[_pct_label(r) for r in rates],
+            ),
+            "caption": _("On-time rate per month (early or on time / resolved)"),
+            "value_heading": _("On-time rate"),
+            "rows": [
+                (label, _pct_label(r) or _("nothing resolved"))
+                for label, r in zip(long_labels, rates, strict=True)
+            ],
+        },
+    ]
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The leaders' dashboard for one unit."""
+    if not is_staff_user(request.user):
+        raise PermissionDenied
+    unit, units = chosen_unit(request)
+    form = UnitForm(initial={"unit": unit.pk if unit else None}, units=unit_choice_labels(units))
+    context: dict[str, Any] = {"form": form, "data": None}
+    if unit is not None:
+        data = dashboard_data(unit=unit)
+        context.update(data=data, charts=trend_charts(data))
+    return render(request, "reports/dashboard.html", context)
+
+
+def dashboard_drill(request: HttpRequest) -> HttpResponse:
+    """The dossiers of one procedure behind a number of the dashboard (those the user may see)."""
+    if not is_staff_user(request.user):
+        raise PermissionDenied
+    choices = [(u.pk, u.name) for u in unit_choices_for(request.user)]
+    form = ReportForm(request.GET, units=choices)
+    column = request.GET.get("col", "")
+    code = request.GET.get("procedure", "").strip()
+    if not form.is_valid() or column not in exports.HEADINGS or not code:
+        return render(request, "reports/drill.html", {"form": form, "page": None}, status=422)
+    unit = report_unit_get(user=request.user, pk=form.cleaned_data["unit"])
+    qs: QuerySet[Dossier] = drill_down(unit=unit, period=form.cleaned_data["period"], column=column).filter(
+        procedure_version__procedure__code=code
+    )
+    visible = dossiers_visible_to(request.user).filter(pk__in=qs.values("pk")).order_by("received_at")
+    page = Paginator(visible, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "unit": unit, "heading": exports.HEADINGS[column], "group": code}
+    return render(request, "reports/drill.html", context)

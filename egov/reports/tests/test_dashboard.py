@@ -18,7 +18,7 @@ from egov.dossiers import services
 from egov.dossiers.models import Dossier
 from egov.orgs.models import Unit, UnitKind
 from egov.reports import charts
-from egov.reports.dashboard import _week_end, dashboard_data, twelve_months
+from egov.reports.selectors import _week_end, dashboard_data, twelve_months
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 URL = "/reports/dashboard/"

@@ -1,24 +1,18 @@
-"""One-stop back office pages: intake, lists, the dossier page and its actions."""
+"""The dossier page, its actions, its official forms as PDF and its files."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms as dj_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from egov.accounts.permissions import is_staff_user
-from egov.catalog.models import ProcedureVersion
-from egov.catalog.selectors import procedure_search
 from egov.dossiers import selectors, services
 from egov.dossiers.events import EVENT_LABELS
 from egov.dossiers.forms import (
@@ -26,11 +20,8 @@ from egov.dossiers.forms import (
     DecideForm,
     ExtendForm,
     ForwardForm,
-    IntakeForm,
-    PaperFormSet,
     PauseForm,
     ReasonForm,
-    RefuseForm,
     RequestPapersForm,
     ResumeForm,
     ReturnForm,
@@ -38,211 +29,13 @@ from egov.dossiers.forms import (
 )
 from egov.dossiers.models import Dossier
 from egov.dossiers.pdf import FORM_TITLES, forms_available
-from egov.dossiers.permissions import (
-    can_receive_at,
-    receiving_units_for,
-)
+from egov.dossiers.views.common import _add_validation_error, _staff_only
 from egov.dossiers.workflow import Action, available_actions, require
 from egov.orgs.models import Unit
-
-# Lazy: the tab labels are translated per request, in the language of whoever asks.
-VIEWS = [
-    ("inbox", gettext_lazy("My inbox")),
-    ("open", gettext_lazy("In progress")),
-    ("due_soon", gettext_lazy("Due within 3 days")),
-    ("overdue", gettext_lazy("Overdue")),
-    ("paused", gettext_lazy("Paused")),
-    ("registered", gettext_lazy("Submitted online")),
-    ("all", gettext_lazy("All")),
-]
-
-
-# Timeline kinds recorded by the citizen portal (until they join egov.dossiers.events).
 
 
 class AcceptForm(dj_forms.Form):
     """Accepting an online submission needs no input: the button is the decision."""
-
-
-def _staff_only(request: HttpRequest) -> None:
-    # 404 as for a dossier one may not see: the back office does not exist for citizens.
-    if not is_staff_user(request.user):
-        raise Http404
-
-
-def _add_validation_error(form: dj_forms.Form, exc: ValidationError, field: str | None) -> None:
-    """Show a model's ValidationError on the form, field by field when it names fields the form
-    has (a dict of errors cannot be attached to one field)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(field, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
-def dossier_list(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
-    view = request.GET.get("view", "inbox")
-    if view not in dict(VIEWS):
-        view = "inbox"
-    q = request.GET.get("q", "")[:100]
-    qs = selectors.dossier_list(request.user, view=view, q=q)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    counts = selectors.dossier_counts(request.user, [key for key, _label in VIEWS])
-    context = {
-        "page": page,
-        "view": view,
-        "views": VIEWS,
-        "tabs": [(key, label, counts[key]) for key, label in VIEWS],
-        "q": q,
-        "can_receive": bool(receiving_units_for(request.user)),
-    }
-    return render(request, "dossiers/list.html", context)
-
-
-# ---------------------------------------------------------------- intake
-
-
-def _receiving_unit(request: HttpRequest) -> Unit:
-    units = receiving_units_for(request.user)
-    if not units:
-        raise PermissionDenied
-    wanted = request.GET.get("unit") or request.POST.get("unit")
-    unit = next((u for u in units if str(u.pk) == wanted), units[0])
-    if not can_receive_at(request.user, unit):
-        raise PermissionDenied
-    return unit
-
-
-def intake_pick(request: HttpRequest) -> HttpResponse:
-    unit = _receiving_unit(request)
-    q = request.GET.get("q", "")[:200]
-    results = procedure_search(q=q, level=unit.level)[:30] if q else []
-    return render(
-        request,
-        "dossiers/intake_pick.html",
-        {"unit": unit, "units": receiving_units_for(request.user), "q": q, "results": results},
-    )
-
-
-def _version_for_intake(code: str, unit: Unit) -> ProcedureVersion:
-    version = procedure_search(level=unit.level).filter(procedure__code=code).first()
-    if version is None:
-        raise Http404
-    return version
-
-
-def intake_form(request: HttpRequest, code: str) -> HttpResponse:
-    unit = _receiving_unit(request)
-    version = _version_for_intake(code, unit)
-    required = list(version.papers.all())
-    direct = version.channels.filter(channel="direct").first()
-    if request.method == "POST":
-        form = IntakeForm(request.POST, request.FILES)
-        papers = PaperFormSet(request.POST, prefix="p")
-        token = request.POST.get("intake_token", "")
-        existing = selectors.dossier_for_intake_token(token=token, unit=unit, user=request.user)
-        if existing is not None:
-            messages.info(request, _("This dossier was already saved."))
-            return redirect(existing)
-        if form.is_valid() and papers.is_valid():
-            ticked = [f.cleaned_data for f in papers.forms if f.cleaned_data.get("received")]
-            data = form.cleaned_data
-            try:
-                dossier = services.dossier_receive(
-                    unit=unit,
-                    version=version,
-                    channel=data["channel"],
-                    by=request.user,
-                    applicant=services.ApplicantIn(
-                        kind=data["applicant_kind"],
-                        name=data["applicant_name"],
-                        id_number=data["applicant_id_number"],
-                        address=data["applicant_address"],
-                        phone=data["applicant_phone"],
-                        email=data["applicant_email"],
-                    ),
-                    papers=[
-                        services.PaperIn(p["name"], p["originals"], p["certified_copies"], p["photocopies"])
-                        for p in ticked
-                    ],
-                    return_method=data["return_method"],
-                    return_address=data["return_address"],
-                    fees_collected=data["fees_collected"],
-                    summary=data["summary"],
-                    files=data["files"],
-                    intake_token=data["intake_token"],
-                )
-            except services.DossierError as exc:
-                # A foreign token is shown above the form (its field is hidden); the form gets a
-                # fresh one so that sending it again is a new reception.
-                field = exc.field if exc.field in form.fields and exc.field != "intake_token" else None
-                form.add_error(field, str(exc))
-                if exc.field == "intake_token":
-                    form.data = form.data.copy()
-                    form.data["intake_token"] = uuid.uuid4().hex
-            except ValidationError as exc:
-                _add_validation_error(form, exc, "files")
-            else:
-                messages.success(request, _("Dossier %(code)s received.") % {"code": dossier.code})
-                return redirect(dossier)
-    else:
-        form = IntakeForm(
-            initial={"intake_token": uuid.uuid4().hex, "fees_collected": direct.fee_amount if direct else 0}
-        )
-        papers = PaperFormSet(
-            prefix="p",
-            initial=[
-                {
-                    "name": p.name,
-                    "originals": p.originals,
-                    "certified_copies": p.certified_copies,
-                    "photocopies": p.photocopies,
-                    "received": False,
-                }
-                for p in required
-            ],
-        )
-    context = {
-        "unit": unit,
-        "version": version,
-        "form": form,
-        "papers": papers,
-        "required": required,
-        "direct": direct,
-        # Prefixed: the refusal form sits on the same page as the intake form (unique ids).
-        "refuse_form": RefuseForm(prefix="refuse"),
-    }
-    status = 422 if request.method == "POST" else 200
-    return render(request, "dossiers/intake_form.html", context, status=status)
-
-
-@require_POST
-def intake_refuse(request: HttpRequest, code: str) -> HttpResponse:
-    unit = _receiving_unit(request)
-    version = _version_for_intake(code, unit)
-    form = RefuseForm(request.POST, prefix="refuse")
-    if form.is_valid():
-        try:
-            dossier = services.dossier_refuse_intake(
-                unit=unit,
-                version=version,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                applicant=services.ApplicantIn(
-                    kind="citizen",
-                    name=form.cleaned_data["applicant_name"],
-                    phone=form.cleaned_data["applicant_phone"],
-                ),
-            )
-        except services.DossierError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Refusal recorded; print form 03."))
-            return redirect(dossier)
-    return render(
-        request, "dossiers/refuse.html", {"form": form, "version": version, "unit": unit}, status=422
-    )
 
 
 # ---------------------------------------------------------------- the dossier page
@@ -547,74 +340,3 @@ def dossier_form_pdf(request: HttpRequest, pk: int, form_no: str) -> HttpRespons
     return attachment_response(
         record.file.open("rb"), content_type="application/pdf", name=record.name, stored_name=record.file.name
     )
-
-
-def dossier_register(request: HttpRequest) -> HttpResponse:
-    """The register of a counter for a period (form 07), on screen or as PDF."""
-    import datetime as dt
-
-    from django import forms as dj_forms
-    from django.utils import timezone
-
-    from egov.core.forms import StyledFormMixin
-    from egov.dossiers.forms import DATE_INPUT_FORMATS, DatePickerInput
-
-    class PeriodForm(StyledFormMixin, dj_forms.Form):
-        start = dj_forms.DateField(
-            label=_("From"), widget=DatePickerInput(), input_formats=DATE_INPUT_FORMATS
-        )
-        end = dj_forms.DateField(label=_("To"), widget=DatePickerInput(), input_formats=DATE_INPUT_FORMATS)
-
-    units = receiving_units_for(request.user)
-    if not units:
-        raise PermissionDenied
-    unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), units[0])
-    today = timezone.localdate()
-    form = PeriodForm(
-        request.GET if "start" in request.GET else None, initial={"start": today.replace(day=1), "end": today}
-    )
-    rows = None
-    start, end = today.replace(day=1), today
-    if form.is_bound and form.is_valid():
-        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        if end < start or (end - start) > dt.timedelta(days=366):
-            form.add_error("end", _("Choose a period of at most one year, ending after it starts."))
-        else:
-            rows = list(selectors.register_rows(unit=unit, start=start, end=end)[:5000])
-    if rows is not None and request.GET.get("format") == "pdf":
-        from django.template.loader import render_to_string
-        from django.utils import translation
-
-        from egov.dossiers.pdf import html_to_pdf
-
-        with translation.override("vi"):
-            html = render_to_string(
-                "dossiers/forms/form_07.html",
-                {
-                    "d": type(
-                        "Header",
-                        (),
-                        {
-                            "code": f"{unit.name} {start:%d/%m/%Y}–{end:%d/%m/%Y}",
-                            "lookup_secret": "",
-                            "receiving_unit": unit,
-                        },
-                    )(),
-                    "committee": unit.parent or unit,
-                    "title": _("Dossier register"),
-                    "form_no": "07",
-                    "now": timezone.localtime(),
-                    "rows": rows,
-                    "unit": unit,
-                    "start": start,
-                    "end": end,
-                    "template_version": "2025.1",
-                },
-            )
-        response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}.pdf"'
-        )
-        return response
-    context = {"units": units, "unit": unit, "form": form, "rows": rows, "start": start, "end": end}
-    return render(request, "dossiers/register.html", context, status=422 if form.errors else 200)
