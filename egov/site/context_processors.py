@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from egov.catalog.permissions import can_edit_catalogue
+from egov.dossiers.permissions import sees_everything, visible_paths
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -16,4 +17,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "egov_demo_relax_2fa": settings.DEMO_RELAX_2FA,
         # Lazy: evaluated only when a template asks, so anonymous pages cost no query.
         "can_edit_catalogue": lambda: can_edit_catalogue(request.user),
+        # Dossiers and citizens' feedback only for those whose roles show them any dossier.
+        "sees_dossiers": lambda: sees_everything(request.user) or bool(visible_paths(request.user)),
     }
