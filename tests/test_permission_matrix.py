@@ -23,11 +23,12 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from conftest import PAPERS, Province, _person, sign_in
+from conftest import Province, _person, sign_in
 from egov.accounts.models import AccountKind, Role, RoleAssignment, User
 from egov.catalog.models import ProcedureVersion
 from egov.dossiers import services as dossiers
 from egov.dossiers.models import Dossier, FileKind
+from egov.dossiers.tests.factories import dossier_in_state
 from egov.orgs.models import Unit, UnitKind
 from egov.portal import services as portal
 from egov.portal.tests.conftest import pdf
@@ -56,7 +57,7 @@ class World:
     province: Province
     procedure: ProcedureVersion
     people: dict[str, User | None]
-    counter_dossier: Dossier  # received at A1's counter, processing at step 2
+    counter_dossier: Dossier  # received at A1's counter, forwarded to the leader's signing step
     online_dossier: Dossier  # the citizen's, resolved with a result to download online
     draft_pk: int
     feedback_pk: int
@@ -92,31 +93,28 @@ def world(province: Province, procedure: ProcedureVersion, personas: dict[str, U
         phone="0912345678",
         email="mai@example.vn",
     )
-    officer = people["officer_a1"]
-    counter = dossiers.dossier_receive(
-        unit=province.one_stop_a1,
-        version=procedure,
-        channel="direct",
+    crew: dict[str, Any] = {
+        "unit": province.one_stop_a1,
+        "version": procedure,
+        "officer": people["officer_a1"],
+        "specialist": people["specialist_a1"],
+        "leader": people["leader_a1"],
+    }
+    counter = dossier_in_state(
+        "step3",
+        **crew,
         applicant=dossiers.ApplicantIn(kind="citizen", name="Nguyễn Văn Bình", phone="0912345679"),
-        papers=PAPERS,
-        return_method="counter",
         files=[pdf("to-khai.pdf")],
-        by=officer,
     )
-    dossiers.step_forward(dossier=counter, by=people["specialist_a1"])
-    online = dossiers.dossier_register_online(
-        unit=province.one_stop_a1,
-        version=procedure,
+    online = dossier_in_state(
+        "resolved",
+        **crew,
+        online=True,
         applicant=dossiers.ApplicantIn(kind="citizen", name="Trần Thị Mai", phone="0912345678"),
-        papers=PAPERS,
         return_method="online",
         applicant_user=citizen,
         files=[pdf("giay-chung-sinh.pdf")],
-    )
-    dossiers.dossier_accept(dossier=online, by=officer)
-    dossiers.step_forward(dossier=online, by=people["specialist_a1"])
-    dossiers.dossier_decide(
-        dossier=online, outcome="approved", reason="", by=people["leader_a1"], result_file=pdf("kq.pdf")
+        result_file=pdf("kq.pdf"),
     )
     draft = portal.draft_start(user=citizen, version=procedure)
     feedback = portal.feedback_send(
@@ -132,8 +130,6 @@ def world(province: Province, procedure: ProcedureVersion, personas: dict[str, U
         by=None,
     )
     role = RoleAssignment.objects.get(user=people["officer_b1"])
-    counter.refresh_from_db()
-    online.refresh_from_db()
     return World(
         province=province,
         procedure=procedure,

@@ -5,7 +5,7 @@ that the workflow table (``available_actions``) says the same, that the page's b
 actions, and that a POST to the page and to the API succeeds exactly when the table allows it and
 otherwise changes nothing (404 for a dossier the persona may not see, 403 for a forbidden action,
 422 for an action the state does not allow). Each POST runs in a savepoint rolled back afterwards,
-so every state is built once per test through the real services."""
+so every state is built once per test through the real services (``factories.dossier_in_state``)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from conftest import APPLICANT, PAPERS, Province, sign_in
+from conftest import Province, sign_in
 from egov.accounts import services as accounts
 from egov.accounts.models import Role
-from egov.dossiers import services
 from egov.dossiers.models import Dossier
+from egov.dossiers.tests.factories import dossier_in_state
 from egov.dossiers.views import ACTIONS
 from egov.dossiers.workflow import API_ACTIONS, RULES, Action, available_actions
 from egov.orgs.models import Unit, UnitKind
@@ -111,34 +111,16 @@ def people(province: Province, personas: dict[str, Any], commune_staff: dict[str
     }
 
 
-def _build(state: str, receive: Any, procedure: Any, province: Province, people: dict[str, Any]) -> Dossier:
-    officer, specialist, leader = people["officer_a1"], people["specialist"], people["leader"]
-    if state in {"registered", "early_supplement"}:
-        online = services.dossier_register_online(
-            unit=province.one_stop_a1,
-            version=procedure,
-            applicant=APPLICANT,
-            papers=PAPERS,
-            return_method="counter",
-            applicant_user=people["citizen"],
-        )
-        if state == "early_supplement":
-            services.dossier_request_papers(dossier=online, items="Giấy", reason="Thiếu", by=officer)
-        return Dossier.objects.get(pk=online.pk)
-    dossier = receive(applicant_user=people["citizen"])
-    if state == "supplement":
-        services.dossier_pause(dossier=dossier, kind="supplement", reason="Thiếu", items="Giấy", by=officer)
-    elif state == "step1":
-        services.step_send_back(dossier=dossier, to_order=1, reason="Thiếu giấy", by=specialist)
-    elif state == "withdrawn":
-        services.dossier_withdraw(dossier=dossier, reason="Rút", by=officer)
-    elif state in {"step3", "resolved", "returned"}:
-        services.step_forward(dossier=dossier, by=specialist)
-        if state != "step3":
-            services.dossier_decide(dossier=dossier, outcome="approved", reason="", by=leader)
-        if state == "returned":
-            services.dossier_return(dossier=dossier, by=officer, received_by="Nguyễn Văn Bình")
-    return Dossier.objects.get(pk=dossier.pk)
+def _build(state: str, procedure: Any, province: Province, people: dict[str, Any]) -> Dossier:
+    return dossier_in_state(
+        state,
+        unit=province.one_stop_a1,
+        version=procedure,
+        officer=people["officer_a1"],
+        specialist=people["specialist"],
+        leader=people["leader"],
+        applicant_user=people["citizen"],
+    )
 
 
 _HOLDER = {Role.AGENCY_LEADER: "leader", Role.ONE_STOP_OFFICER: "officer_a1"}
@@ -200,13 +182,12 @@ def _buttons(client: Client, dossier: Dossier) -> set[str]:
 @pytest.mark.slow
 def test_page_api_and_table_agree(
     state: str,
-    receive: Any,
     procedure: Any,
     province: Province,
     people: dict[str, Any],
     login_as: Callable[[str], Any],
 ) -> None:
-    dossier = _build(state, receive, procedure, province, people)
+    dossier = _build(state, procedure, province, people)
     before = _fingerprint(dossier)
     for persona in PERSONAS:
         user = people[persona]
