@@ -16,6 +16,7 @@ from egov.core.api import OBJECT_ERRORS, error_body
 from egov.core.schema import Day, Line
 from egov.plans.index766 import score_units
 from egov.plans.measures import kpi_rows
+from egov.plans.schemas import Index766Out, KpisOut
 from egov.plans.selectors import plan_codes, plan_targets
 from egov.reports.periods import Period
 from egov.reports.selectors import report_unit_get
@@ -39,7 +40,7 @@ def _num(value: Any) -> float | None:
 
 
 @router.get(
-    "/kpis", response={200: dict, **OBJECT_ERRORS}, summary="The plan's targets with their live values"
+    "/kpis", response={200: KpisOut, **OBJECT_ERRORS}, summary="The plan's targets with their live values"
 )
 def report_kpis(
     request: HttpRequest,
@@ -80,7 +81,9 @@ def report_kpis(
 
 
 @router.get(
-    "/index-766", response={200: dict, **OBJECT_ERRORS}, summary="Service index (Decision 766) for a unit"
+    "/index-766",
+    response={200: Index766Out, **OBJECT_ERRORS},
+    summary="Service index (Decision 766) for a unit",
 )
 def report_index_766(
     request: HttpRequest, start: Day, end: Day, unit: UnitCode = "", unit_id: int | None = None

@@ -13,6 +13,7 @@ from egov.core.api import OBJECT_ERRORS, error_body
 from egov.core.schema import Day, Line
 from egov.reports.ii06a import ii06a
 from egov.reports.periods import Period
+from egov.reports.schemas import DashboardOut, Ii06aOut
 from egov.reports.selectors import dashboard_data, report_unit_get
 
 router = Router(tags=["reports"])
@@ -31,7 +32,8 @@ def _unit(request: HttpRequest, unit: str, unit_id: int | None) -> Any:
 
 @router.get(
     "/ii06a",
-    response={200: dict, **OBJECT_ERRORS},
+    response={200: Ii06aOut, **OBJECT_ERRORS},
+    by_alias=True,
     summary="Form II.06a for a unit (agency identifier or statistics code, or unit_id) and a period",
 )
 def report_ii06a(
@@ -60,7 +62,8 @@ def _num(value: Any) -> float | None:
 
 @router.get(
     "/dashboard",
-    response={200: dict, **OBJECT_ERRORS},
+    response={200: DashboardOut, **OBJECT_ERRORS},
+    by_alias=True,
     summary="The leaders' dashboard numbers for a unit (last 12 months)",
 )
 def report_dashboard(request: HttpRequest, unit: UnitCode = "", unit_id: int | None = None) -> Any:
