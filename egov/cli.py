@@ -1,3 +1,4 @@
+# long: to be split (issue #23)
 """The `egov` command: demo, serve, worker, audit, backup, restore, workcal, and every Django management command."""
 
 from __future__ import annotations
@@ -484,6 +485,7 @@ def cmd_workcal(argv: list[str]) -> int:
     return workcal_main(argv, calendar_from_record(record) if record else None)
 
 
+# long: to be split (issue #23)
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="egov", description="egov digital-government platform")
     sub = parser.add_subparsers(dest="command")

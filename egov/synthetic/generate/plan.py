@@ -54,6 +54,7 @@ def _span_days(limit: Limit) -> float:
     return days * 7 / 5 + 2
 
 
+# long: to be split (issue #23)
 def _plan_one(
     ctx: _Ctx, fate: str, days: _Days, window_start: dt.date, end: dt.datetime, base: DossierPlan
 ) -> DossierPlan:
@@ -120,6 +121,7 @@ def _plan_one(
     return base
 
 
+# long: to be split (issue #23)
 def plan_history(
     *,
     count: int,

@@ -87,6 +87,7 @@ class _Ctx:
     allow_extension: bool
 
 
+# long: to be split (issue #23)
 def _track(
     ctx: _Ctx,
     received_at: dt.datetime,
@@ -222,6 +223,7 @@ def _track(
     )  # fmt: skip
 
 
+# long: to be split (issue #23)
 def _materialise(ctx: _Ctx, track: _Track, base: DossierPlan, end: dt.datetime, mark: int) -> None:
     """Cut the trajectory at ``end`` and fill in the dossier, its steps, pause, extension and timeline."""
     rng, cal = ctx.rng, ctx.cal

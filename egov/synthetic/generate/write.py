@@ -47,6 +47,7 @@ def _dossier_fields(plan: DossierPlan) -> dict[str, Any]:
     return values
 
 
+# long: to be split (issue #23)
 @transaction.atomic
 def generate_history(
     *, dossiers: int, seed: int = 2021, by: User | None = None, end: dt.datetime | None = None
