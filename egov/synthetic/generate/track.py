@@ -87,7 +87,70 @@ class _Ctx:
     allow_extension: bool
 
 
-# long: to be split (issue #23)
+def _work_minutes(ctx: _Ctx, total: int, *, late: bool, stuck: bool) -> int:
+    """Office minutes of work the dossier takes, against ``total`` allowed."""
+    rng, day = ctx.rng, _day_minutes(ctx.cal)
+    if stuck:  # waiting on someone for weeks: still in progress, past its due time
+        return total + rng.randint(10, 40) * day
+    if late:
+        return total + int(total * rng.uniform(0.03, 0.45)) + rng.randint(30, day)
+    return max(5, int(total * min(0.99, max(0.08, rng.betavariate(4, 2)))))
+
+
+def _supplement_pause(
+    ctx: _Ctx, start: dt.datetime, work: int, *, pause: str, term: str | None
+) -> tuple[int | None, dt.datetime | None, dt.datetime | None]:
+    """Where the supplement pause starts (office minutes and instant) and, if it closed, when it ends."""
+    rng, cal = ctx.rng, ctx.cal
+    pause_at: int | None = None
+    pause_start = pause_end = None
+    if pause != "none" or term == "stopped":
+        pause_at = max(1, int(work * rng.uniform(0.1, 0.6)))
+        pause_start = _walk(cal, start, pause_at)
+        if pause == "closed":
+            back = _next_working(cal, _local(pause_start, cal).date() + dt.timedelta(days=rng.randint(1, 12)))
+            pause_end = _office_instant(rng, cal, back)
+            if pause_end <= pause_start:
+                pause_end = _walk(cal, pause_start, rng.randint(30, _day_minutes(cal)))
+    return pause_at, pause_start, pause_end
+
+
+def _step_bounds(ctx: _Ctx, templates: list[StepTemplate], work: int) -> list[int]:
+    """Where each working step ends, in office minutes: the work shared out by the steps' budgets."""
+    cal, rng = ctx.cal, ctx.rng
+    budgets = [
+        _office_minutes(Limit(t.budget_amount, LimitUnit(t.budget_unit)), cal) * rng.lognormvariate(0, 0.35)
+        for t in templates
+    ]
+    scale = work / sum(budgets)
+    bounds, acc = [], 0.0
+    for b in budgets:
+        acc += b * scale
+        bounds.append(min(work, round(acc)))
+    bounds[-1] = work
+    return bounds
+
+
+def _return_delay(ctx: _Ctx, *, long_pickup: bool) -> int:
+    """Office minutes between the decision and the result reaching the applicant."""
+    rng, day = ctx.rng, _day_minutes(ctx.cal)
+    if long_pickup:
+        return rng.randint(3, 25) * day + rng.randint(0, day)
+    if ctx.return_method == "online":
+        return rng.randint(5, 120)
+    if ctx.return_method == "post":
+        return rng.randint(1, 3) * day + rng.randint(0, day // 2)
+    roll = rng.random()
+    return (
+        rng.randint(10, day)
+        if roll < 0.55
+        else rng.randint(day, 5 * day)
+        if roll < 0.9
+        else rng.randint(5 * day, 20 * day)
+    )
+
+
+# long: one trajectory, its random draws in a fixed order (seeded output); parts are split out above
 def _track(
     ctx: _Ctx,
     received_at: dt.datetime,
@@ -108,26 +171,11 @@ def _track(
     else:
         total = _office_minutes(ctx.limit, cal)
     day = _day_minutes(cal)
-    if stuck:  # waiting on someone for weeks: still in progress, past its due time
-        work = total + rng.randint(10, 40) * day
-    elif late:
-        work = total + int(total * rng.uniform(0.03, 0.45)) + rng.randint(30, day)
-    else:
-        work = max(5, int(total * min(0.99, max(0.08, rng.betavariate(4, 2)))))
+    work = _work_minutes(ctx, total, late=late, stuck=stuck)
     restart = version.supplement_mode == "restart"
-
-    pause_at: int | None = None
-    pause_start = pause_end = None
-    if pause != "none" or term == "stopped":
-        pause_at = max(1, int(work * rng.uniform(0.1, 0.6)))
-        pause_start = _walk(cal, start, pause_at)
-        if pause == "closed":
-            back = _next_working(cal, _local(pause_start, cal).date() + dt.timedelta(days=rng.randint(1, 12)))
-            pause_end = _office_instant(rng, cal, back)
-            if pause_end <= pause_start:
-                pause_end = _walk(cal, pause_start, rng.randint(30, day))
-            if restart:
-                work += pause_at
+    pause_at, pause_start, pause_end = _supplement_pause(ctx, start, work, pause=pause, term=term)
+    if pause == "closed" and restart and pause_at is not None:
+        work += pause_at
 
     def at(position: int) -> dt.datetime | None:
         if pause_at is None or position <= pause_at:
@@ -147,16 +195,7 @@ def _track(
     templates = list(ctx.templates)
     intake = templates.pop(0) if templates[0].role == "one_stop_officer" and len(templates) > 1 else None
     returner = templates.pop() if len(templates) > 1 and templates[-1].role == "one_stop_officer" else None
-    budgets = [
-        _office_minutes(Limit(t.budget_amount, LimitUnit(t.budget_unit)), cal) * rng.lognormvariate(0, 0.35)
-        for t in templates
-    ]
-    scale = work / sum(budgets)
-    bounds, acc = [], 0.0
-    for b in budgets:
-        acc += b * scale
-        bounds.append(min(work, round(acc)))
-    bounds[-1] = work
+    bounds = _step_bounds(ctx, templates, work)
 
     steps: list[tuple[StepTemplate, dt.datetime, dt.datetime | None, str]] = []
     if intake is not None:
@@ -184,22 +223,7 @@ def _track(
 
     returned = None
     if resolved is not None:
-        if long_pickup:
-            delay = rng.randint(3, 25) * day + rng.randint(0, day)
-        elif ctx.return_method == "online":
-            delay = rng.randint(5, 120)
-        elif ctx.return_method == "post":
-            delay = rng.randint(1, 3) * day + rng.randint(0, day // 2)
-        else:
-            roll = rng.random()
-            delay = (
-                rng.randint(10, day)
-                if roll < 0.55
-                else rng.randint(day, 5 * day)
-                if roll < 0.9
-                else rng.randint(5 * day, 20 * day)
-            )
-        returned = _walk(cal, resolved, delay)
+        returned = _walk(cal, resolved, _return_delay(ctx, long_pickup=long_pickup))
         if returner is not None:
             steps.append((returner, resolved, returned, "return"))
 
