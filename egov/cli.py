@@ -1,3 +1,4 @@
+# long: to be split (issue #23)
 """The `egov` command: demo, serve, worker, audit, backup, restore, workcal, and every Django management command."""
 
 from __future__ import annotations
@@ -484,10 +485,11 @@ def cmd_workcal(argv: list[str]) -> int:
     return workcal_main(argv, calendar_from_record(record) if record else None)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="egov", description="egov digital-government platform")
-    sub = parser.add_subparsers(dest="command")
+_Subparsers = argparse._SubParsersAction  # the type argparse gives add_subparsers()
 
+
+def _add_server_parsers(sub: _Subparsers[argparse.ArgumentParser]) -> None:
+    """`egov demo, serve, worker, scheduler`."""
     demo = sub.add_parser("demo", help="migrate, load the demo province, serve, print URLs and logins")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
@@ -515,6 +517,9 @@ def build_parser() -> argparse.ArgumentParser:
     scheduler.add_argument("--once", action="store_true", help="run one pass and exit (for cron)")
     scheduler.set_defaults(func=cmd_scheduler)
 
+
+def _add_audit_parser(sub: _Subparsers[argparse.ArgumentParser]) -> None:
+    """`egov audit verify, audit anchor`."""
     audit = sub.add_parser("audit", help="audit trail tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_sub.add_parser(
@@ -537,6 +542,9 @@ def build_parser() -> argparse.ArgumentParser:
     anchor.add_argument("--dir", help="anchor directory (default EGOV_AUDIT_ANCHOR_DIR)")
     anchor.set_defaults(func=cmd_audit)
 
+
+def _add_backup_parsers(sub: _Subparsers[argparse.ArgumentParser]) -> None:
+    """`egov backup, restore`."""
     backup = sub.add_parser("backup", help="one archive: database, uploaded files, audit head anchor")
     backup.add_argument("--out", required=True, help="directory (a dated name is chosen) or FILE.tar")
     backup.set_defaults(func=cmd_backup)
@@ -547,6 +555,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     restore.set_defaults(func=cmd_restore)
 
+
+def _add_catalog_parser(sub: _Subparsers[argparse.ArgumentParser]) -> None:
+    """`egov catalog export, catalog import`."""
     catalog = sub.add_parser("catalog", help="procedure catalogue import/export (.xlsx or .zip of CSV)")
     catalog_sub = catalog.add_subparsers(dest="catalog_command", required=True)
     export = catalog_sub.add_parser("export", help="write the published catalogue to FILE (.xlsx or .zip)")
@@ -559,6 +570,9 @@ def build_parser() -> argparse.ArgumentParser:
     cat_import.add_argument("--dry-run", action="store_true", help="validate and report, change nothing")
     cat_import.set_defaults(func=cmd_catalog)
 
+
+def _add_generate_parser(sub: _Subparsers[argparse.ArgumentParser]) -> None:
+    """`egov generate`."""
     generate = sub.add_parser("generate", help="fill the database with synthetic dossiers (benchmarks)")
     generate.add_argument("--dossiers", type=int, required=True)
     generate.add_argument("--seed", type=int, default=1)
@@ -575,6 +589,9 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--province-code", default="H33")
     generate.set_defaults(func=cmd_generate)
 
+
+def _add_report_parser(sub: _Subparsers[argparse.ArgumentParser]) -> None:
+    """`egov report ii06a`."""
     report = sub.add_parser("report", help="statistics reports")
     report_sub = report.add_subparsers(dest="report_command", required=True)
     ii06a = report_sub.add_parser("ii06a", help="form II.06a for a unit and a period")
@@ -591,6 +608,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ii06a.set_defaults(func=cmd_report)
 
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="egov", description="egov digital-government platform")
+    sub = parser.add_subparsers(dest="command")
+    _add_server_parsers(sub)
+    _add_audit_parser(sub)
+    _add_backup_parsers(sub)
+    _add_catalog_parser(sub)
+    _add_generate_parser(sub)
+    _add_report_parser(sub)
     sub.add_parser("workcal", help="working-day calendar (see `egov workcal --help`)", add_help=False)
     return parser
 

@@ -1,3 +1,4 @@
+# long: to be split (issue #23)
 """Catalogue import/export: an .xlsx workbook or a .zip of CSV files, one sheet per group.
 
 Sheets: fields, procedures (one row per procedure), channels, papers, steps (rows keyed by the
@@ -318,6 +319,7 @@ def _list(value: str) -> list[str]:
     return [part.strip() for part in value.replace(",", ";").split(";") if part.strip()]
 
 
+# long: to be split (issue #23)
 def parse(sheets: dict[str, tuple[list[str], list[list[Any]]]], *, known_fields: set[str]) -> ParsedCatalogue:
     """Turn sheets into procedures, checking everything; raise with every problem found."""
     errors: list[SheetError] = []
@@ -435,6 +437,7 @@ def _locate(problem: Any, rows: dict[str, Any]) -> SheetError:
 # ---------------------------------------------------------------- writing
 
 
+# long: to be split (issue #23)
 def rows_for(procedures: list[ProcedureData], fields: dict[str, str]) -> dict[str, list[list[Any]]]:
     out: dict[str, list[list[Any]]] = {name: [] for name in SHEETS}
     out["fields"] = [[code, name] for code, name in sorted(fields.items())]

@@ -84,6 +84,7 @@ def _check_code(value: str, line: int, column: str, errors: list[RowError]) -> N
         errors.append(RowError(line, column, _("must be a numeric statistics code, got “%s”") % value))
 
 
+# long: to be split (issue #23)
 def parse_units(content: bytes | str, *, known_parent_codes: set[str] | None = None) -> list[UnitRow]:
     """Validate a units file: codes, levels, unique codes, parents that exist and sit one level up."""
     records, errors = _read(content, UNIT_COLUMNS)

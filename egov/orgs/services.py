@@ -237,6 +237,7 @@ def _succession_kind(row: ReorgRow, fan_in: int) -> str:
     return SuccessionKind.RENAME if fan_in == 1 else SuccessionKind.MERGE
 
 
+# long: to be split (issue #23)
 @transaction.atomic
 def units_reorganise(
     *,

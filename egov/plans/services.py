@@ -156,6 +156,7 @@ def plan_targets_load(*, content: str | bytes, plan: str, by: Any) -> LoadSummar
     return summary
 
 
+# long: to be split (issue #23)
 @transaction.atomic
 def index766_load(*, content: str | bytes, by: Any) -> LoadSummary:
     """Load the service index's groups and indicators (group_key, group_name, group_max_points,

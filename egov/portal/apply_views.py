@@ -189,6 +189,7 @@ def _papers_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
     return render(request, "portal/draft_papers.html", context, status=422 if errors else 200)
 
 
+# long: to be split (issue #23)
 def _review_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
     applicant = ApplicantStepForm(data=draft.data.get("applicant", {}))
     units = _unit_choices(draft)

@@ -196,6 +196,7 @@ def draft_delete(*, draft: PortalDraft) -> None:
     draft.delete()
 
 
+# long: to be split (issue #23)
 @transaction.atomic
 def draft_submit(
     *,

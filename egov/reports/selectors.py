@@ -247,6 +247,7 @@ def _can_drill(unit: Unit, today: dt.date) -> bool:
     return unit.kind in DASHBOARD_KINDS and unit.is_valid_on(today)
 
 
+# long: to be split (issue #23)
 def dashboard_data(*, unit: Unit, today: dt.date | None = None, now: dt.datetime | None = None) -> Dashboard:
     """Every number on the dashboard, in six aggregate queries whatever the volume."""
     now = now or timezone.now()

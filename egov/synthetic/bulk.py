@@ -1,3 +1,4 @@
+# long: to be split (issue #23)
 """Bulk synthetic dossiers for benchmarks: millions of complete dossiers in minutes (COPY on PostgreSQL).
 
 Each dossier is a whole life, like the demo history (egov.synthetic.generate): papers, steps with
@@ -270,6 +271,7 @@ def schedule(
         yield first + dt.timedelta(weeks=k), (k + 1) * n // weeks - k * n // weeks
 
 
+# long: to be split (issue #23)
 def replay(
     *,
     pool: Sequence[DossierPlan],
@@ -408,6 +410,7 @@ def _system_users() -> tuple[int, int]:
     return generator.pk, rater.pk
 
 
+# long: to be split (issue #23)
 @transaction.atomic
 def bulk_generate(
     *,

@@ -178,6 +178,7 @@ def _save_new(dossier: Dossier, *, papers: list[PaperIn], files: list[Any] | Non
         dossier_attach_file(dossier=dossier, upload=upload, kind=FileKind.SCAN, by=by)
 
 
+# long: to be split (issue #23)
 @transaction.atomic
 def dossier_receive(
     *,

@@ -58,6 +58,7 @@ def _version_for_intake(code: str, unit: Unit) -> ProcedureVersion:
     return version
 
 
+# long: to be split (issue #23)
 def intake_form(request: HttpRequest, code: str) -> HttpResponse:
     unit = _receiving_unit(request)
     version = _version_for_intake(code, unit)

@@ -52,6 +52,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     return render(request, "dossiers/list.html", context)
 
 
+# long: to be split (issue #23)
 def dossier_register(request: HttpRequest) -> HttpResponse:
     """The register of a counter for a period (form 07), on screen or as PDF."""
     import datetime as dt

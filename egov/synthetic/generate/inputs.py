@@ -11,6 +11,7 @@ STAFFED_WEIGHT = 6.0  # one-stops where someone holds the one-stop officer role
 # ---------------------------------------------------------------- reading the inputs
 
 
+# long: to be split (issue #23)
 def load_inputs() -> tuple[list[UnitInfo], list[VersionInfo]]:
     """The current one-stop departments and published procedure versions, as plain data."""
     from egov.accounts.models import Role, RoleAssignment

@@ -54,6 +54,7 @@ def _span_days(limit: Limit) -> float:
     return days * 7 / 5 + 2
 
 
+# long: to be split (issue #23)
 def _plan_one(
     ctx: _Ctx, fate: str, days: _Days, window_start: dt.date, end: dt.datetime, base: DossierPlan
 ) -> DossierPlan:
@@ -120,23 +121,10 @@ def _plan_one(
     return base
 
 
-def plan_history(
-    *,
-    count: int,
-    seed: int,
-    units: list[UnitInfo],
-    versions: list[VersionInfo],
-    end: dt.datetime,
-    allow_extensions: bool = True,
-) -> list[DossierPlan]:
-    """The dossiers to create, as plain data: the same inputs always give the same plan."""
-    rng = random.Random(seed)
-    units = sorted(units, key=lambda u: u.pk)
-    versions = sorted(versions, key=lambda v: v.code)
-    by_level: dict[str, list[UnitInfo]] = {}
-    for unit in units:
-        by_level.setdefault(unit.level, []).append(unit)
-    unit_weights = {u.pk: u.weight * rng.lognormvariate(0, 0.3) for u in units}
+def _ranked_versions(
+    rng: random.Random, by_level: dict[str, list[UnitInfo]], versions: list[VersionInfo]
+) -> dict[str, tuple[list[VersionInfo], list[float]]]:
+    """Per level, the usable procedures by popularity and their weights (a Zipf-like tail)."""
     candidates: dict[str, tuple[list[VersionInfo], list[float]]] = {}
     for level in by_level:
         usable = [v for v in versions if level in v.levels and v.steps_for(level) and v.channels]
@@ -147,62 +135,59 @@ def plan_history(
         rng.shuffle(rest)
         ranked = popular + rest
         candidates[level] = (ranked, [1 / (rank + 1) ** 0.9 for rank in range(len(ranked))])
-    levels = [lvl for lvl in LEVEL_SHARES if lvl in candidates]
-    if not levels:
-        return []
+    return candidates
+
+
+def _draft(
+    rng: random.Random,
+    level: str,
+    unit: UnitInfo,
+    version: VersionInfo,
+    end: dt.datetime,
+    allow_extensions: bool,
+) -> tuple[_Ctx, DossierPlan]:
+    """One dossier's channel, return method and applicant; its dates come later."""
+    offered = {c.channel for c in version.channels}
+    # About 30% online overall: the most frequent procedures (certification) are counter-only.
+    if "online" in offered and rng.random() < 0.5:
+        channel = "online"
+    elif "postal" in offered and rng.random() < 0.2:
+        channel = "postal"
+    else:
+        channel = "direct"
+    option = version.channel(channel)
+    if channel == "online":
+        return_method = rng.choices(["online", "counter", "post"], weights=[50, 40, 10])[0]
+    elif channel == "postal":
+        return_method = "post" if rng.random() < 0.8 else "counter"
+    else:
+        return_method = "post" if rng.random() < 0.08 else "counter"
+    applicant = _applicant(rng, version, unit)
+    base = DossierPlan(
+        version_pk=version.pk, level=level, receiving_unit_pk=unit.pk, resolving_unit_pk=unit.committee_pk,
+        agency_code=unit.agency_code, channel=channel, return_method=return_method,
+        return_address=applicant["address"] if return_method == "post" else "",
+        applicant_kind=applicant["kind"], applicant_name=applicant["name"],
+        applicant_id_number=applicant["id_number"], applicant_address=applicant["address"],
+        applicant_phone=applicant["phone"],
+        applicant_email=_email(rng, applicant["person"]) if channel == "online" else "",
+        fees_collected=option.fee, lookup_secret=f"{rng.getrandbits(32):08X}",
+        state=DossierState.PROCESSING, received_at=end, returned_to=applicant["person"],
+        papers=[(p.name, p.originals, p.certified_copies, p.photocopies, 0) for p in version.papers],
+    )  # fmt: skip
+    ctx = _Ctx(
+        rng=rng, unit=unit, version=version, cal=unit.calendar,
+        limit=Limit(option.time_amount, LimitUnit(option.time_unit)),
+        templates=version.steps_for(level), channel=channel, return_method=return_method,
+        allow_extension=allow_extensions,
+    )  # fmt: skip
+    return ctx, base
+
+
+def _assign_fates(rng: random.Random, drafts: list[tuple[_Ctx, DossierPlan, str]]) -> None:
+    """In steady state the dossiers of a procedure still in progress are proportional to its time
+    limit: the in-progress share goes mostly to the long procedures, received over weeks."""
     fates = list(FATES)
-    end_local = end.astimezone(units[0].calendar.zone)
-    window_start = (end_local - dt.timedelta(days=WINDOW_DAYS)).date()
-    day_tables: dict[Calendar, _Days] = {}
-
-    drafts: list[tuple[_Ctx, DossierPlan, str]] = []
-    for _index in range(count):
-        level = rng.choices(levels, weights=[LEVEL_SHARES[lvl] for lvl in levels])[0]
-        pool = by_level[level]
-        unit = rng.choices(pool, weights=[unit_weights[u.pk] for u in pool])[0]
-        ranked, weights = candidates[level]
-        version = rng.choices(ranked, weights=weights)[0]
-        cal = unit.calendar
-        if cal not in day_tables:
-            day_tables[cal] = _Days(cal, window_start, end_local.date())
-        offered = {c.channel for c in version.channels}
-        # About 30% online overall: the most frequent procedures (certification) are counter-only.
-        if "online" in offered and rng.random() < 0.5:
-            channel = "online"
-        elif "postal" in offered and rng.random() < 0.2:
-            channel = "postal"
-        else:
-            channel = "direct"
-        option = version.channel(channel)
-        if channel == "online":
-            return_method = rng.choices(["online", "counter", "post"], weights=[50, 40, 10])[0]
-        elif channel == "postal":
-            return_method = "post" if rng.random() < 0.8 else "counter"
-        else:
-            return_method = "post" if rng.random() < 0.08 else "counter"
-        applicant = _applicant(rng, version, unit)
-        base = DossierPlan(
-            version_pk=version.pk, level=level, receiving_unit_pk=unit.pk, resolving_unit_pk=unit.committee_pk,
-            agency_code=unit.agency_code, channel=channel, return_method=return_method,
-            return_address=applicant["address"] if return_method == "post" else "",
-            applicant_kind=applicant["kind"], applicant_name=applicant["name"],
-            applicant_id_number=applicant["id_number"], applicant_address=applicant["address"],
-            applicant_phone=applicant["phone"],
-            applicant_email=_email(rng, applicant["person"]) if channel == "online" else "",
-            fees_collected=option.fee, lookup_secret=f"{rng.getrandbits(32):08X}",
-            state=DossierState.PROCESSING, received_at=end, returned_to=applicant["person"],
-            papers=[(p.name, p.originals, p.certified_copies, p.photocopies, 0) for p in version.papers],
-        )  # fmt: skip
-        ctx = _Ctx(
-            rng=rng, unit=unit, version=version, cal=cal,
-            limit=Limit(option.time_amount, LimitUnit(option.time_unit)),
-            templates=version.steps_for(level), channel=channel, return_method=return_method,
-            allow_extension=allow_extensions,
-        )  # fmt: skip
-        drafts.append((ctx, base, ""))
-
-    # In steady state the dossiers of a procedure still in progress are proportional to its time
-    # limit: the in-progress share goes mostly to the long procedures, received over weeks.
     spans = [_span_days(ctx.limit) for ctx, _base, _fate in drafts]
     mean_span = sum(spans) / max(1, len(spans))
     for index, (ctx, base, _fate) in enumerate(drafts):
@@ -210,9 +195,16 @@ def plan_history(
         weights = [w * stretch if f == "processing" else w for f, w in FATES.items()]
         drafts[index] = (ctx, base, rng.choices(fates, weights=weights)[0])
 
-    # Dossiers still open (or waiting for pickup) at ``end`` were necessarily received recently.
-    # Plan them first, then spread the others so that receptions per day stay flat over the
-    # window: the monthly statistics should not show a spike in the current month.
+
+def _place_in_time(
+    drafts: list[tuple[_Ctx, DossierPlan, str]],
+    day_tables: dict[Calendar, _Days],
+    window_start: dt.date,
+    end: dt.datetime,
+) -> list[DossierPlan]:
+    """Dossiers still open (or waiting for pickup) at ``end`` were necessarily received recently.
+    Plan them first, then spread the others so that receptions per day stay flat over the
+    window: the monthly statistics should not show a spike in the current month."""
     plans: list[DossierPlan | None] = [None] * len(drafts)
     recent: dict[dt.date, int] = {}
     for index, (ctx, base, fate) in enumerate(drafts):
@@ -228,3 +220,44 @@ def plan_history(
         if plans[index] is None:
             plans[index] = _plan_one(ctx, fate, day_tables[ctx.cal], window_start, end, base)
     return [p for p in plans if p is not None]
+
+
+def plan_history(
+    *,
+    count: int,
+    seed: int,
+    units: list[UnitInfo],
+    versions: list[VersionInfo],
+    end: dt.datetime,
+    allow_extensions: bool = True,
+) -> list[DossierPlan]:
+    """The dossiers to create, as plain data: the same inputs always give the same plan."""
+    # One generator, drawn from in a fixed order by the helpers below: keep the order for seeded output.
+    rng = random.Random(seed)
+    units = sorted(units, key=lambda u: u.pk)
+    versions = sorted(versions, key=lambda v: v.code)
+    by_level: dict[str, list[UnitInfo]] = {}
+    for unit in units:
+        by_level.setdefault(unit.level, []).append(unit)
+    unit_weights = {u.pk: u.weight * rng.lognormvariate(0, 0.3) for u in units}
+    candidates = _ranked_versions(rng, by_level, versions)
+    levels = [lvl for lvl in LEVEL_SHARES if lvl in candidates]
+    if not levels:
+        return []
+    end_local = end.astimezone(units[0].calendar.zone)
+    window_start = (end_local - dt.timedelta(days=WINDOW_DAYS)).date()
+    day_tables: dict[Calendar, _Days] = {}
+
+    drafts: list[tuple[_Ctx, DossierPlan, str]] = []
+    for _index in range(count):
+        level = rng.choices(levels, weights=[LEVEL_SHARES[lvl] for lvl in levels])[0]
+        pool = by_level[level]
+        unit = rng.choices(pool, weights=[unit_weights[u.pk] for u in pool])[0]
+        ranked, weights = candidates[level]
+        version = rng.choices(ranked, weights=weights)[0]
+        if unit.calendar not in day_tables:
+            day_tables[unit.calendar] = _Days(unit.calendar, window_start, end_local.date())
+        ctx, base = _draft(rng, level, unit, version, end, allow_extensions)
+        drafts.append((ctx, base, ""))
+    _assign_fates(rng, drafts)
+    return _place_in_time(drafts, day_tables, window_start, end)

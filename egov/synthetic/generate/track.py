@@ -87,6 +87,70 @@ class _Ctx:
     allow_extension: bool
 
 
+def _work_minutes(ctx: _Ctx, total: int, *, late: bool, stuck: bool) -> int:
+    """Office minutes of work the dossier takes, against ``total`` allowed."""
+    rng, day = ctx.rng, _day_minutes(ctx.cal)
+    if stuck:  # waiting on someone for weeks: still in progress, past its due time
+        return total + rng.randint(10, 40) * day
+    if late:
+        return total + int(total * rng.uniform(0.03, 0.45)) + rng.randint(30, day)
+    return max(5, int(total * min(0.99, max(0.08, rng.betavariate(4, 2)))))
+
+
+def _supplement_pause(
+    ctx: _Ctx, start: dt.datetime, work: int, *, pause: str, term: str | None
+) -> tuple[int | None, dt.datetime | None, dt.datetime | None]:
+    """Where the supplement pause starts (office minutes and instant) and, if it closed, when it ends."""
+    rng, cal = ctx.rng, ctx.cal
+    pause_at: int | None = None
+    pause_start = pause_end = None
+    if pause != "none" or term == "stopped":
+        pause_at = max(1, int(work * rng.uniform(0.1, 0.6)))
+        pause_start = _walk(cal, start, pause_at)
+        if pause == "closed":
+            back = _next_working(cal, _local(pause_start, cal).date() + dt.timedelta(days=rng.randint(1, 12)))
+            pause_end = _office_instant(rng, cal, back)
+            if pause_end <= pause_start:
+                pause_end = _walk(cal, pause_start, rng.randint(30, _day_minutes(cal)))
+    return pause_at, pause_start, pause_end
+
+
+def _step_bounds(ctx: _Ctx, templates: list[StepTemplate], work: int) -> list[int]:
+    """Where each working step ends, in office minutes: the work shared out by the steps' budgets."""
+    cal, rng = ctx.cal, ctx.rng
+    budgets = [
+        _office_minutes(Limit(t.budget_amount, LimitUnit(t.budget_unit)), cal) * rng.lognormvariate(0, 0.35)
+        for t in templates
+    ]
+    scale = work / sum(budgets)
+    bounds, acc = [], 0.0
+    for b in budgets:
+        acc += b * scale
+        bounds.append(min(work, round(acc)))
+    bounds[-1] = work
+    return bounds
+
+
+def _return_delay(ctx: _Ctx, *, long_pickup: bool) -> int:
+    """Office minutes between the decision and the result reaching the applicant."""
+    rng, day = ctx.rng, _day_minutes(ctx.cal)
+    if long_pickup:
+        return rng.randint(3, 25) * day + rng.randint(0, day)
+    if ctx.return_method == "online":
+        return rng.randint(5, 120)
+    if ctx.return_method == "post":
+        return rng.randint(1, 3) * day + rng.randint(0, day // 2)
+    roll = rng.random()
+    return (
+        rng.randint(10, day)
+        if roll < 0.55
+        else rng.randint(day, 5 * day)
+        if roll < 0.9
+        else rng.randint(5 * day, 20 * day)
+    )
+
+
+# long: one trajectory, its random draws in a fixed order (seeded output); parts are split out above
 def _track(
     ctx: _Ctx,
     received_at: dt.datetime,
@@ -107,26 +171,11 @@ def _track(
     else:
         total = _office_minutes(ctx.limit, cal)
     day = _day_minutes(cal)
-    if stuck:  # waiting on someone for weeks: still in progress, past its due time
-        work = total + rng.randint(10, 40) * day
-    elif late:
-        work = total + int(total * rng.uniform(0.03, 0.45)) + rng.randint(30, day)
-    else:
-        work = max(5, int(total * min(0.99, max(0.08, rng.betavariate(4, 2)))))
+    work = _work_minutes(ctx, total, late=late, stuck=stuck)
     restart = version.supplement_mode == "restart"
-
-    pause_at: int | None = None
-    pause_start = pause_end = None
-    if pause != "none" or term == "stopped":
-        pause_at = max(1, int(work * rng.uniform(0.1, 0.6)))
-        pause_start = _walk(cal, start, pause_at)
-        if pause == "closed":
-            back = _next_working(cal, _local(pause_start, cal).date() + dt.timedelta(days=rng.randint(1, 12)))
-            pause_end = _office_instant(rng, cal, back)
-            if pause_end <= pause_start:
-                pause_end = _walk(cal, pause_start, rng.randint(30, day))
-            if restart:
-                work += pause_at
+    pause_at, pause_start, pause_end = _supplement_pause(ctx, start, work, pause=pause, term=term)
+    if pause == "closed" and restart and pause_at is not None:
+        work += pause_at
 
     def at(position: int) -> dt.datetime | None:
         if pause_at is None or position <= pause_at:
@@ -146,16 +195,7 @@ def _track(
     templates = list(ctx.templates)
     intake = templates.pop(0) if templates[0].role == "one_stop_officer" and len(templates) > 1 else None
     returner = templates.pop() if len(templates) > 1 and templates[-1].role == "one_stop_officer" else None
-    budgets = [
-        _office_minutes(Limit(t.budget_amount, LimitUnit(t.budget_unit)), cal) * rng.lognormvariate(0, 0.35)
-        for t in templates
-    ]
-    scale = work / sum(budgets)
-    bounds, acc = [], 0.0
-    for b in budgets:
-        acc += b * scale
-        bounds.append(min(work, round(acc)))
-    bounds[-1] = work
+    bounds = _step_bounds(ctx, templates, work)
 
     steps: list[tuple[StepTemplate, dt.datetime, dt.datetime | None, str]] = []
     if intake is not None:
@@ -183,22 +223,7 @@ def _track(
 
     returned = None
     if resolved is not None:
-        if long_pickup:
-            delay = rng.randint(3, 25) * day + rng.randint(0, day)
-        elif ctx.return_method == "online":
-            delay = rng.randint(5, 120)
-        elif ctx.return_method == "post":
-            delay = rng.randint(1, 3) * day + rng.randint(0, day // 2)
-        else:
-            roll = rng.random()
-            delay = (
-                rng.randint(10, day)
-                if roll < 0.55
-                else rng.randint(day, 5 * day)
-                if roll < 0.9
-                else rng.randint(5 * day, 20 * day)
-            )
-        returned = _walk(cal, resolved, delay)
+        returned = _walk(cal, resolved, _return_delay(ctx, long_pickup=long_pickup))
         if returner is not None:
             steps.append((returner, resolved, returned, "return"))
 
@@ -222,9 +247,23 @@ def _track(
     )  # fmt: skip
 
 
+@dataclass
+class _Cut:
+    """Where the trajectory stands at the cut: the horizon and the supplement pause as seen from it."""
+
+    end: dt.datetime
+    mark: int
+    stop_at: dt.datetime | None
+    horizon: dt.datetime
+    pause_start: dt.datetime | None
+    pause_end: dt.datetime | None
+    resumed: bool
+    closed: bool
+    opened: bool
+
+
 def _materialise(ctx: _Ctx, track: _Track, base: DossierPlan, end: dt.datetime, mark: int) -> None:
     """Cut the trajectory at ``end`` and fill in the dossier, its steps, pause, extension and timeline."""
-    rng, cal = ctx.rng, ctx.cal
     plan = base
     plan.state = track.state_at(end)
     plan.clock_started_at = track.clock_start
@@ -237,47 +276,69 @@ def _materialise(ctx: _Ctx, track: _Track, base: DossierPlan, end: dt.datetime, 
     pause_start, pause_end, resumed = track.pause if track.pause is not None else (None, None, False)
     closed = pause_start is not None and pause_end is not None and pause_end <= horizon
     opened = pause_start is not None and pause_start <= horizon
-    plan.statutory_due_at = track.statutory_due if closed and resumed else track.due0
+    cut = _Cut(end, mark, stop_at, horizon, pause_start, pause_end, resumed, closed, opened)
+    # The order of these calls is the order of the random draws: keep it for seeded output.
+    _cut_pause(ctx, track, plan, cut, events)
+    _cut_extension(ctx, track, plan, cut, events)
+    _cut_steps(ctx, track, plan, cut, events)
+    _cut_outcome(ctx, track, plan, cut, events)
+    _cut_overdue(plan, cut, events)
+    events.sort(key=lambda e: e.at)  # stable: same-instant events keep the services' order
+    plan.events = [e for e in events if e.at <= end]
+
+
+def _cut_pause(ctx: _Ctx, track: _Track, plan: DossierPlan, cut: _Cut, events: list[EventPlan]) -> None:
+    """The supplement pause (form 02) and its resumption, if they happened before the horizon."""
+    rng = ctx.rng
+    plan.statutory_due_at = track.statutory_due if cut.closed and cut.resumed else track.due0
     plan.due_at = plan.statutory_due_at
-    if opened:
+    if cut.opened:
+        pause_start, pause_end = cut.pause_start, cut.pause_end
         assert pause_start is not None
         paper = rng.choice(ctx.version.papers).name if ctx.version.papers else "Giấy tờ theo quy định"
         plan.pauses.append(
             PausePlan(
-                started_at=pause_start, ended_at=pause_end if closed else None, reason=SUPPLEMENT_REASON,
+                started_at=pause_start, ended_at=pause_end if cut.closed else None, reason=SUPPLEMENT_REASON,
                 items=f"{paper} (bản chính hoặc bản sao có chứng thực)",
                 contact=f"Bộ phận Một cửa, ĐT 0297 3{_digits(rng, 6)}",
                 restarts_clock=ctx.version.supplement_mode == "restart",
             )
         )  # fmt: skip
         events.append(EventPlan(pause_start, "supplement_requested", SUPPLEMENT_REASON, {"items": paper}))
-        if closed and resumed:
+        if cut.closed and cut.resumed:
             assert pause_end is not None
             events.append(
                 EventPlan(pause_end, "supplement_received", "", {"previous_due": track.due0.isoformat()})
             )
             plan.papers.append((paper, 1, 0, 0, 1))
 
-    if track.extension is not None and track.extension[0] <= horizon:
+
+def _cut_extension(ctx: _Ctx, track: _Track, plan: DossierPlan, cut: _Cut, events: list[EventPlan]) -> None:
+    """The new date (form 04), if it was given before the horizon."""
+    if track.extension is not None and track.extension[0] <= cut.horizon:
         created, new_due = track.extension
         assert plan.statutory_due_at is not None
-        reason = rng.choice(EXTENSION_REASONS)
+        reason = ctx.rng.choice(EXTENSION_REASONS)
         plan.extension = ExtensionPlan(created, plan.due_at, new_due, reason)
         plan.due_at = max(plan.statutory_due_at, new_due)
         events.append(EventPlan(created, "extended", reason, {"new_due_at": new_due.isoformat()}))
 
-    # Steps, as they stand at the horizon.
+
+def _cut_steps(ctx: _Ctx, track: _Track, plan: DossierPlan, cut: _Cut, events: list[EventPlan]) -> None:
+    """Steps, as they stand at the horizon."""
+    cal = ctx.cal
+    pause_start, pause_end, stop_at = cut.pause_start, cut.pause_end, cut.stop_at
     previous_kind = ""
     for seq, (template, started, finished, kind) in enumerate(track.steps, start=1):
-        if started > horizon:
+        if started > cut.horizon:
             break
         unit_pk = plan.receiving_unit_pk if template.role == "one_stop_officer" else plan.resolving_unit_pk
         step_due = due(
             start=started, limit=Limit(template.budget_amount, LimitUnit(template.budget_unit)), cal=cal
         )
         paused_in_step = (
-            closed
-            and resumed
+            cut.closed
+            and cut.resumed
             and pause_start is not None
             and pause_end is not None
             and started <= pause_start
@@ -292,7 +353,7 @@ def _materialise(ctx: _Ctx, track: _Track, base: DossierPlan, end: dt.datetime, 
             )
             hours = max(1, int((budget - used).total_seconds() // 3600))
             step_due = due(start=pause_end, limit=Limit(hours, LimitUnit.WORKING_HOURS), cal=cal)
-        done = finished is not None and finished <= horizon
+        done = finished is not None and finished <= cut.horizon
         finish = finished if done else (stop_at if stop_at is not None else None)
         step = StepPlan(
             seq=seq, order=template.order, name=template.name, role=template.role, unit_pk=unit_pk,
@@ -301,9 +362,9 @@ def _materialise(ctx: _Ctx, track: _Track, base: DossierPlan, end: dt.datetime, 
             timeliness=_timeliness(step_due, finish) if finish is not None else "",
             note=track.term[2] if stop_at is not None and not done and track.term is not None else "",
         )  # fmt: skip
-        limit_at = finish or end
-        if step_due < limit_at and step_due + dt.timedelta(minutes=mark) <= limit_at:
-            step.overdue_marked_at = step_due + dt.timedelta(minutes=mark)
+        limit_at = finish or cut.end
+        if step_due < limit_at and step_due + dt.timedelta(minutes=cut.mark) <= limit_at:
+            step.overdue_marked_at = step_due + dt.timedelta(minutes=cut.mark)
         plan.steps.append(step)
         events.append(EventPlan(started, "step_started", template.name, {"seq": seq}))
         if kind == "work" and previous_kind == "work":
@@ -312,6 +373,10 @@ def _materialise(ctx: _Ctx, track: _Track, base: DossierPlan, end: dt.datetime, 
     active = [s for s in plan.steps if s.status == StepStatus.ACTIVE]
     plan.current_seq = active[0].seq if active else (plan.steps[-1].seq if stop_at and plan.steps else None)
 
+
+def _cut_outcome(ctx: _Ctx, track: _Track, plan: DossierPlan, cut: _Cut, events: list[EventPlan]) -> None:
+    """The decision, the return of the result, or the withdrawal/stop, as they stand at the cut."""
+    rng, stop_at = ctx.rng, cut.stop_at
     if plan.state in (DossierState.RESOLVED, DossierState.RETURNED):
         assert track.resolved_at is not None and plan.statutory_due_at is not None
         plan.resolved_at = track.resolved_at
@@ -333,7 +398,7 @@ def _materialise(ctx: _Ctx, track: _Track, base: DossierPlan, end: dt.datetime, 
         plan.current_seq = None
         if plan.return_method == "post":
             plan.postal_tracking = f"EB{_digits(rng, 9)}VN"
-        plan.returned_to = base.returned_to if plan.return_method == "counter" else ""
+        plan.returned_to = plan.returned_to if plan.return_method == "counter" else ""
         events.append(
             EventPlan(track.returned_at, "returned", plan.returned_to, {"tracking": plan.postal_tracking})
         )
@@ -344,21 +409,27 @@ def _materialise(ctx: _Ctx, track: _Track, base: DossierPlan, end: dt.datetime, 
         plan.terminated_at = stop_at
         events.append(EventPlan(stop_at, track.term[0], track.term[2]))
 
-    # The overdue watch marks a dossier once, while it is in progress and past its due time.
+
+def _cut_overdue(plan: DossierPlan, cut: _Cut, events: list[EventPlan]) -> None:
+    """The overdue watch marks a dossier once, while it is in progress and past its due time."""
+    pause_start, pause_end = cut.pause_start, cut.pause_end
     assert plan.due_at is not None
     watch_until = min(
         t
-        for t in (plan.resolved_at, stop_at, end, pause_start if opened and not closed else None)
+        for t in (
+            plan.resolved_at,
+            cut.stop_at,
+            cut.end,
+            pause_start if cut.opened and not cut.closed else None,
+        )
         if t is not None
     )
-    marked = plan.due_at + dt.timedelta(minutes=mark)
+    marked = plan.due_at + dt.timedelta(minutes=cut.mark)
     if marked <= watch_until and not (
         pause_start is not None
         and pause_end is not None
-        and closed
+        and cut.closed
         and pause_start <= plan.due_at <= pause_end
     ):
         plan.overdue_marked_at = marked
         events.append(EventPlan(marked, "overdue"))
-    events.sort(key=lambda e: e.at)  # stable: same-instant events keep the services' order
-    plan.events = [e for e in events if e.at <= end]

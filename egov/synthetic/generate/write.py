@@ -47,39 +47,8 @@ def _dossier_fields(plan: DossierPlan) -> dict[str, Any]:
     return values
 
 
-@transaction.atomic
-def generate_history(
-    *, dossiers: int, seed: int = 2021, by: User | None = None, end: dt.datetime | None = None
-) -> int:
-    """Create ``dossiers`` synthetic dossiers received over the ~150 days before ``end``.
-
-    Demo data only: written in bulk, not audited per dossier (one ``demo.history_generated``
-    audit entry instead). Returns how many dossiers were created."""
-    from egov.audit.models import AuditEvent
-    from egov.audit.services import audit_record
-
-    end = end or timezone.now().replace(minute=0, second=0, microsecond=0)
-    units, versions = load_inputs()
-    if not units or not versions or dossiers <= 0:
-        return 0
-    plans = plan_history(
-        count=dossiers, seed=seed, units=units, versions=versions, end=end, allow_extensions=by is not None
-    )
-    if not plans:
-        return 0
-    agencies = {p.agency_code for p in plans}
-    existing = {
-        (c.agency_code, c.day): c
-        for c in DailyCounter.objects.select_for_update().filter(agency_code__in=agencies)
-    }
-    used = assign_codes(plans, {key: c.last for key, c in existing.items()})
-
-    rows = [Dossier(**_dossier_fields(p)) for p in plans]
-    Dossier.objects.bulk_create(rows, batch_size=BATCH)
-    ids = [d.pk for d in rows]
-    for i in range(0, len(ids), BATCH):  # created_at is auto_now_add: the history says when it was received
-        Dossier.objects.filter(pk__in=ids[i : i + BATCH]).update(created_at=F("received_at"))
-
+def _write_children(rows: list[Dossier], plans: list[DossierPlan], by: User | None) -> list[DossierStep]:
+    """Papers, steps, pauses, extensions and timeline of the new dossiers; returns the steps."""
     papers, steps, pauses, extensions, events = [], [], [], [], []
     for dossier, plan in zip(rows, plans, strict=True):
         papers += [
@@ -125,7 +94,10 @@ def generate_history(
         ):
             extension.created_at = plan_ext.created_at
         Extension.objects.bulk_update(extensions, ["created_at"], batch_size=BATCH)
+    return steps
 
+
+def _point_current_steps(rows: list[Dossier], plans: list[DossierPlan], steps: list[DossierStep]) -> None:
     step_of = {(s.dossier_id, s.seq): s for s in steps}
     pointing = []
     for dossier, plan in zip(rows, plans, strict=True):
@@ -134,6 +106,11 @@ def generate_history(
             pointing.append(dossier)
     Dossier.objects.bulk_update(pointing, ["current_step"], batch_size=BATCH)
 
+
+def _store_counters(
+    used: dict[tuple[str, dt.date], int], existing: dict[tuple[str, dt.date], DailyCounter]
+) -> None:
+    """Move the daily reception counters past the numbers the generated codes used."""
     new_counters, changed = [], []
     for key, number in used.items():
         counter = existing.get(key)
@@ -144,6 +121,44 @@ def generate_history(
             changed.append(counter)
     DailyCounter.objects.bulk_create(new_counters, batch_size=BATCH)
     DailyCounter.objects.bulk_update(changed, ["last"], batch_size=BATCH)
+
+
+@transaction.atomic
+def generate_history(
+    *, dossiers: int, seed: int = 2021, by: User | None = None, end: dt.datetime | None = None
+) -> int:
+    """Create ``dossiers`` synthetic dossiers received over the ~150 days before ``end``.
+
+    Demo data only: written in bulk, not audited per dossier (one ``demo.history_generated``
+    audit entry instead). Returns how many dossiers were created."""
+    from egov.audit.models import AuditEvent
+    from egov.audit.services import audit_record
+
+    end = end or timezone.now().replace(minute=0, second=0, microsecond=0)
+    units, versions = load_inputs()
+    if not units or not versions or dossiers <= 0:
+        return 0
+    plans = plan_history(
+        count=dossiers, seed=seed, units=units, versions=versions, end=end, allow_extensions=by is not None
+    )
+    if not plans:
+        return 0
+    agencies = {p.agency_code for p in plans}
+    existing = {
+        (c.agency_code, c.day): c
+        for c in DailyCounter.objects.select_for_update().filter(agency_code__in=agencies)
+    }
+    used = assign_codes(plans, {key: c.last for key, c in existing.items()})
+
+    rows = [Dossier(**_dossier_fields(p)) for p in plans]
+    Dossier.objects.bulk_create(rows, batch_size=BATCH)
+    ids = [d.pk for d in rows]
+    for i in range(0, len(ids), BATCH):  # created_at is auto_now_add: the history says when it was received
+        Dossier.objects.filter(pk__in=ids[i : i + BATCH]).update(created_at=F("received_at"))
+
+    steps = _write_children(rows, plans, by)
+    _point_current_steps(rows, plans, steps)
+    _store_counters(used, existing)
 
     audit_record(
         event=AuditEvent.DEMO_HISTORY_GENERATED, actor=by, after={"dossiers": len(rows), "seed": seed}
