@@ -8,10 +8,8 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.errors import HttpError
 from pydantic import Field
 
-from egov.accounts.permissions import is_staff_user
 from egov.core.api import OBJECT_ERRORS, error_body
 from egov.core.schema import Day, Line
 from egov.plans.index766 import score_units
@@ -19,20 +17,11 @@ from egov.plans.measures import kpi_rows
 from egov.plans.schemas import Index766Out, KpisOut
 from egov.plans.selectors import plan_codes, plan_targets
 from egov.reports.periods import Period
-from egov.reports.selectors import report_unit_get
+from egov.reports.selectors import report_unit_for_statistics
 
 router = Router(tags=["reports"])
 
 UnitCode = Annotated[Line, Field(max_length=40)]
-
-
-def _unit(request: HttpRequest, unit: str, unit_id: int | None) -> Any:
-    """The unit by id or by agency identifier / statistics code, if the caller may report on it."""
-    if not is_staff_user(request.user):
-        raise HttpError(403, _("Statistics are for civil servants."))
-    if unit_id:
-        return report_unit_get(user=request.user, pk=unit_id)
-    return report_unit_get(user=request.user, code=unit)
 
 
 def _num(value: Any) -> float | None:
@@ -50,7 +39,7 @@ def report_kpis(
     unit_id: int | None = None,
     plan: Annotated[Line, Field(max_length=40)] = "",
 ) -> Any:
-    target_unit = _unit(request, unit, unit_id)
+    target_unit = report_unit_for_statistics(user=request.user, unit_id=unit_id, code=unit)
     try:
         period = Period(start, end)
     except ValueError as exc:
@@ -88,7 +77,7 @@ def report_kpis(
 def report_index_766(
     request: HttpRequest, start: Day, end: Day, unit: UnitCode = "", unit_id: int | None = None
 ) -> Any:
-    target = _unit(request, unit, unit_id)
+    target = report_unit_for_statistics(user=request.user, unit_id=unit_id, code=unit)
     try:
         period = Period(start, end)
     except ValueError as exc:

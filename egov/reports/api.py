@@ -5,29 +5,18 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.errors import HttpError
 from pydantic import Field
 
-from egov.accounts.permissions import is_staff_user
 from egov.core.api import OBJECT_ERRORS, error_body
 from egov.core.schema import Day, Line
 from egov.reports.ii06a import ii06a
 from egov.reports.periods import Period
 from egov.reports.schemas import DashboardOut, Ii06aOut
-from egov.reports.selectors import dashboard_data, report_unit_get
+from egov.reports.selectors import dashboard_data, report_unit_for_statistics
 
 router = Router(tags=["reports"])
 
 UnitCode = Annotated[Line, Field(max_length=40)]
-
-
-def _unit(request: HttpRequest, unit: str, unit_id: int | None) -> Any:
-    """The unit by id or by agency identifier / statistics code, if the caller may report on it."""
-    if not is_staff_user(request.user):
-        raise HttpError(403, _("Statistics are for civil servants."))
-    if unit_id:
-        return report_unit_get(user=request.user, pk=unit_id)
-    return report_unit_get(user=request.user, code=unit)
 
 
 @router.get(
@@ -44,7 +33,7 @@ def report_ii06a(
     unit_id: int | None = None,
     group_by: Literal["field", "level"] = "field",
 ) -> Any:
-    target = _unit(request, unit, unit_id)
+    target = report_unit_for_statistics(user=request.user, unit_id=unit_id, code=unit)
     try:
         period = Period(start, end)
     except ValueError as exc:
@@ -68,7 +57,7 @@ def _num(value: Any) -> float | None:
 )
 def report_dashboard(request: HttpRequest, unit: UnitCode = "", unit_id: int | None = None) -> Any:
 
-    target = _unit(request, unit, unit_id)
+    target = report_unit_for_statistics(user=request.user, unit_id=unit_id, code=unit)
     data = dashboard_data(unit=target)
     k = data.kpis
     return {

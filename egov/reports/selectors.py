@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpRequest
@@ -40,6 +41,14 @@ def report_units_for(user: Any) -> UnitQuerySet:
     if not is_staff_user(user):
         return Unit.objects.none()
     return Unit.objects.in_subtrees(role_paths(user, {r.value for r in Role}))
+
+
+def report_unit_for_statistics(*, user: Any, unit_id: int | None = None, code: str = "") -> Unit:
+    """The unit a statistics request names (by id, else by agency identifier / statistics code):
+    PermissionDenied for anyone who is not a civil servant, 404 for a unit outside their reach."""
+    if not is_staff_user(user):
+        raise PermissionDenied(_("Statistics are for civil servants."))
+    return report_unit_get(user=user, pk=unit_id or None, code=code)
 
 
 def report_unit_get(*, user: Any, pk: int | None = None, code: str = "") -> Unit:

@@ -3,6 +3,7 @@ for now (tokens come with integration). Project level, so that ``core`` imports 
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -41,6 +42,13 @@ def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(request, error_body("unauthenticated", _("Sign-in required.")), status=401)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    # Services and selectors refuse with Django's PermissionDenied; the API answers it in its shape.
+    message = str(exc) or _("You may not do this.")
+    return api.create_response(request, error_body("forbidden", message), status=403)
 
 
 @api.exception_handler(Http404)
