@@ -121,45 +121,60 @@ def _pct_label(value: Decimal | None) -> str:
     return "" if value is None else f"{formats.number_format(value, 1)}%"
 
 
+def _monthly_bars(
+    chart_id: str,
+    title: str,
+    heading: str,
+    pattern: str,
+    labels: list[str],
+    long_labels: list[str],
+    values: list[int],
+) -> dict[str, Any]:
+    """A bar chart of one monthly count, with the rows of its fallback table."""
+    fmt = formats.number_format
+    return {
+        "svg": charts.bar_chart(
+            chart_id=chart_id,
+            title=title,
+            description=_("Bar chart, %(n)s months, from %(a)s to %(b)s; total %(t)s.")
+            % {"n": len(labels), "a": long_labels[0], "b": long_labels[-1], "t": fmt(sum(values))},
+            labels=labels,
+            values=values,
+            value_labels=[fmt(v) for v in values],
+            pattern=pattern,
+        ),
+        "caption": title,
+        "value_heading": heading,
+        "rows": list(zip(long_labels, [fmt(v) for v in values], strict=True)),
+    }
+
+
 def trend_charts(data: Dashboard) -> list[dict[str, Any]]:
     """The three monthly charts with the rows of their fallback tables."""
     labels = [m.month.strftime("%m/%y") for m in data.months]
     long_labels = [m.month.strftime("%m/%Y") for m in data.months]
+    rates = [m.on_time_rate for m in data.months]
     received = [m.received for m in data.months]
     resolved = [m.resolved for m in data.months]
-    rates = [m.on_time_rate for m in data.months]
-    fmt = formats.number_format
     return [
-        {
-            "svg": charts.bar_chart(
-                chart_id="chart-received",
-                title=_("Dossiers received per month"),
-                description=_("Bar chart, %(n)s months, from %(a)s to %(b)s; total %(t)s.")
-                % {"n": len(labels), "a": long_labels[0], "b": long_labels[-1], "t": fmt(sum(received))},
-                labels=labels,
-                values=received,
-                value_labels=[fmt(v) for v in received],
-                pattern="hatch",
-            ),
-            "caption": _("Dossiers received per month"),
-            "value_heading": _("Received"),
-            "rows": list(zip(long_labels, [fmt(v) for v in received], strict=True)),
-        },
-        {
-            "svg": charts.bar_chart(
-                chart_id="chart-resolved",
-                title=_("Dossiers resolved per month"),
-                description=_("Bar chart, %(n)s months, from %(a)s to %(b)s; total %(t)s.")
-                % {"n": len(labels), "a": long_labels[0], "b": long_labels[-1], "t": fmt(sum(resolved))},
-                labels=labels,
-                values=resolved,
-                value_labels=[fmt(v) for v in resolved],
-                pattern="dots",
-            ),
-            "caption": _("Dossiers resolved per month"),
-            "value_heading": _("Resolved"),
-            "rows": list(zip(long_labels, [fmt(v) for v in resolved], strict=True)),
-        },
+        _monthly_bars(
+            "chart-received",
+            _("Dossiers received per month"),
+            _("Received"),
+            "hatch",
+            labels,
+            long_labels,
+            received,
+        ),
+        _monthly_bars(
+            "chart-resolved",
+            _("Dossiers resolved per month"),
+            _("Resolved"),
+            "dots",
+            labels,
+            long_labels,
+            resolved,
+        ),
         {
             "svg": charts.line_chart(
                 chart_id="chart-on-time",
