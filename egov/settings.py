@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "egov.catalog",
     "egov.notifications",
     "egov.dossiers",
+    "egov.documents",
     "egov.reports",
     "egov.plans",
     "egov.portal",

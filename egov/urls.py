@@ -17,6 +17,7 @@ urlpatterns = [
     path("calendar/", include("egov.workcal.urls")),
     path("", include("egov.catalog.urls")),
     path("dossiers/", include("egov.dossiers.urls")),
+    path("documents/", include("egov.documents.urls")),
     path("reports/", include("egov.reports.urls")),
     path("plans/", include("egov.plans.urls")),
     path("cong-dan/", include("egov.portal.urls")),

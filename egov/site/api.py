@@ -13,6 +13,7 @@ from ninja.security import django_auth
 from egov.accounts.api import router as accounts_router
 from egov.catalog.api import router as catalog_router
 from egov.core.api import error_body, field_message
+from egov.documents.api import router as documents_router
 from egov.dossiers.api import router as dossiers_router
 from egov.orgs.api import router as orgs_router
 from egov.plans.api import router as plans_router
@@ -74,6 +75,7 @@ api.add_router("/units", orgs_router)
 api.add_router("/me", accounts_router)
 api.add_router("/procedures", catalog_router)
 api.add_router("/dossiers", dossiers_router)
+api.add_router("/documents", documents_router)
 api.add_router("/reports", reports_router)
 api.add_router("/reports", plans_router)  # the plan's KPIs, beside the statistics
 api.add_router("/public", public_router)

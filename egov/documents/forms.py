@@ -1,0 +1,1 @@
+"""Forms of the document pages (validation at the edge; the services decide)."""

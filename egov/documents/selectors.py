@@ -1,0 +1,179 @@
+"""Reads of the document system: one access helper per entity (404 rather than leak that an
+object exists) and the queues each person works from."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from egov.accounts.models import Role
+from egov.accounts.permissions import is_staff_user, role_paths
+from egov.accounts.types import Visitor
+from egov.documents.models import (
+    OPEN_ASSIGNMENT_STATES,
+    Assignment,
+    AssignmentRole,
+    Document,
+    DocumentProfile,
+    DraftState,
+    Entry,
+    EntryState,
+    Register,
+    Review,
+    ReviewState,
+)
+from egov.documents.permissions import (
+    can_administer,
+    delegators_of,
+    documents_visible_to,
+    entries_visible_to,
+    is_clerk_of,
+    is_leader_of,
+)
+from egov.orgs.models import Unit
+
+
+def profile_for(unit: Unit) -> DocumentProfile:
+    """The unit's office-work settings, or the defaults (not saved) when none were set."""
+    try:
+        return unit.document_profile
+    except DocumentProfile.DoesNotExist:
+        return DocumentProfile(unit=unit, abbreviation="", review_roles=[Role.AGENCY_LEADER.value])
+
+
+def registers_of(agency: Unit, kind: str | None = None) -> QuerySet[Register]:
+    qs = Register.objects.filter(agency=agency, is_active=True)
+    return qs.filter(kind=kind) if kind else qs
+
+
+def entry_get_for_user(*, user: Visitor, pk: int) -> Entry:
+    return get_object_or_404(
+        entries_visible_to(user).select_related("document", "agency", "register", "submitted_to"), pk=pk
+    )
+
+
+def document_get_for_user(*, user: Visitor, pk: int) -> Document:
+    return get_object_or_404(
+        documents_visible_to(user).select_related("issuer_unit", "drafting_unit", "register"), pk=pk
+    )
+
+
+def assignment_get_for_user(*, user: Visitor, pk: int) -> Assignment:
+    visible = entries_visible_to(user)
+    return get_object_or_404(
+        Assignment.objects.filter(entry__in=visible).select_related("entry__agency", "unit", "person"), pk=pk
+    )
+
+
+def clerk_queue(user: Visitor) -> QuerySet[Entry]:
+    """Entries registered (or delivered from inside egov) but not yet before the leader."""
+    paths = role_paths(user, {Role.CLERK})
+    if not paths:
+        return Entry.objects.none()
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(agency__path__startswith=path)
+    return (
+        Entry.objects.filter(condition, state=EntryState.REGISTERED)
+        .select_related("document", "register")
+        .order_by("submit_due_at", "pk")
+    )
+
+
+def leader_queue(user: Visitor) -> QuerySet[Entry]:
+    """Entries waiting for this leader's direction (or a delegating leader's)."""
+    if not is_staff_user(user):
+        return Entry.objects.none()
+    people = [user.pk, *delegators_of(user)]
+    return (
+        Entry.objects.filter(state=EntryState.SUBMITTED, submitted_to_id__in=people)
+        .select_related("document", "agency")
+        .order_by("document__urgency", "submitted_at", "pk")
+    )
+
+
+def handler_assignments(
+    user: Visitor, *, role: str | None = None, open_only: bool = True
+) -> QuerySet[Assignment]:
+    """Assignments to the user, to people who delegated to them, or to units they head."""
+    if not is_staff_user(user):
+        return Assignment.objects.none()
+    people = [user.pk, *delegators_of(user)]
+    condition = Q(person_id__in=people)
+    for path in role_paths(user, {Role.HEAD_OF_DIVISION, Role.AGENCY_LEADER}):
+        condition |= Q(person__isnull=True, unit__path__startswith=path)
+    qs = Assignment.objects.filter(condition)
+    if open_only:
+        qs = qs.filter(state__in=OPEN_ASSIGNMENT_STATES)
+    if role:
+        qs = qs.filter(role=role)
+    return qs.select_related("entry__document", "entry__agency", "unit", "person").order_by("due_at", "pk")
+
+
+def inbox_counts(user: Visitor) -> dict[str, int]:
+    return {
+        "lead": handler_assignments(user, role=AssignmentRole.LEAD).count(),
+        "co": handler_assignments(user, role=AssignmentRole.CO).count(),
+        "inform": handler_assignments(user, role=AssignmentRole.INFORM).count(),
+    }
+
+
+def drafts_of(user: Visitor) -> QuerySet[Document]:
+    if not is_staff_user(user):
+        return Document.objects.none()
+    return Document.objects.filter(
+        drafted_by_id=user.pk, state__in=[DraftState.DRAFT, DraftState.IN_REVIEW, DraftState.APPROVED]
+    ).order_by("-updated_at")
+
+
+def reviews_waiting_for(user: Visitor) -> QuerySet[Document]:
+    """Drafts whose current review step is for a role the user holds over its unit."""
+    if not is_staff_user(user):
+        return Document.objects.none()
+    condition = Q(pk__in=[])
+    for role in (Role.HEAD_OF_DIVISION, Role.AGENCY_LEADER, Role.SPECIALIST):
+        for path in role_paths(user, {role}):
+            condition |= Q(role=role, unit__path__startswith=path)
+    mine = Review.objects.filter(condition, state=ReviewState.PENDING)
+    # Only the first pending step of each draft counts: later steps wait for it.
+    first = Review.objects.filter(document=OuterRef("pk"), state=ReviewState.PENDING).order_by(
+        "round", "order"
+    )
+    return (
+        Document.objects.filter(state=DraftState.IN_REVIEW)
+        .annotate(first_step=Subquery(first.values("pk")[:1]))
+        .filter(first_step__in=mine.values("pk"))
+        .order_by("updated_at")
+    )
+
+
+def to_issue(user: Visitor) -> QuerySet[Document]:
+    """Approved drafts waiting for the clerk of the issuing agency."""
+    paths = role_paths(user, {Role.CLERK})
+    if not paths:
+        return Document.objects.none()
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(issuer_unit__path__startswith=path)
+    return Document.objects.filter(condition, state=DraftState.APPROVED).order_by("updated_at")
+
+
+def register_entries(register: Register, year: int) -> QuerySet[Entry]:
+    return (
+        Entry.objects.filter(register=register, year=year, arrival_number__isnull=False)
+        .select_related("document")
+        .order_by("-arrival_number")
+    )
+
+
+def register_documents(register: Register, year: int) -> QuerySet[Document]:
+    return Document.objects.filter(register=register, register_year=year).order_by("-sequence")
+
+
+def register_get_for_user(*, user: Visitor, pk: int) -> Register:
+    register = get_object_or_404(Register.objects.select_related("agency"), pk=pk)
+    agency = register.agency
+    if not (is_clerk_of(user, agency) or is_leader_of(user, agency) or can_administer(user, agency)):
+        raise Http404
+    return register

@@ -1,0 +1,1 @@
+"""Pages of the document system, one module per area; each module lists its ``urlpatterns``."""
