@@ -126,7 +126,9 @@ def entries_visible_to(user: Visitor) -> QuerySet[Entry]:
     wide = _paths(user, AGENCY_WIDE_ROLES)
     leader = _paths(user, {Role.AGENCY_LEADER})
     handler = _paths(user, HANDLER_ROLES)
-    granted = AccessGrant.objects.filter(document=OuterRef("document"), person_id=user.pk, revoked_at__isnull=True)
+    granted = AccessGrant.objects.filter(
+        document=OuterRef("document"), person_id=user.pk, revoked_at__isnull=True
+    )
     not_secret = Q(document__secrecy=Secrecy.NONE)
     condition = (
         (not_secret & _prefix("agency__path", wide))
@@ -159,6 +161,12 @@ def documents_visible_to(user: Visitor) -> QuerySet[Document]:
         | _prefix("issuer_unit__path", leader)
         | Q(Exists(reviewer))
         | Q(Exists(entries))
-        | Q(Exists(AccessGrant.objects.filter(document=OuterRef("pk"), person_id=user.pk, revoked_at__isnull=True)))
+        | Q(
+            Exists(
+                AccessGrant.objects.filter(
+                    document=OuterRef("pk"), person_id=user.pk, revoked_at__isnull=True
+                )
+            )
+        )
     )
     return qs.filter(condition)
