@@ -70,7 +70,7 @@ class DraftIn:
 
 def _locked(document: Document) -> Document:
     return (
-        Document.objects.select_for_update()
+        Document.objects.select_for_update(of=("self",))
         .select_related("drafting_unit", "issuer_unit")
         .get(pk=document.pk)
     )

@@ -192,7 +192,7 @@ def document_issue(
     """Issue an approved draft: the next number of the register for the year (locked, no gap,
     no duplicate), the notation and the identifier; internal recipients receive it at once."""
     document = (
-        Document.objects.select_for_update()
+        Document.objects.select_for_update(of=("self",))
         .select_related("issuer_unit", "drafting_unit")
         .get(pk=document.pk)
     )
@@ -299,7 +299,9 @@ def _reason(reason: str) -> str:
 @transaction.atomic
 def document_recall(*, document: Document, reason: str, by: Actor) -> Document:
     """Recall an issued document: the recipients' copies are frozen and their clerks told."""
-    document = Document.objects.select_for_update().select_related("issuer_unit").get(pk=document.pk)
+    document = (
+        Document.objects.select_for_update(of=("self",)).select_related("issuer_unit").get(pk=document.pk)
+    )
     require(Action.RECALL, by, document)
     reason = _reason(reason)
     document.state = DraftState.RECALLED
@@ -321,7 +323,9 @@ def document_recall(*, document: Document, reason: str, by: Actor) -> Document:
 def document_replace(*, document: Document, replacement: Document, reason: str, by: Actor) -> Document:
     """Replace an issued document by another issued document of the same agency: the old one's
     copies are frozen, their clerks told, and the two documents linked."""
-    document = Document.objects.select_for_update().select_related("issuer_unit").get(pk=document.pk)
+    document = (
+        Document.objects.select_for_update(of=("self",)).select_related("issuer_unit").get(pk=document.pk)
+    )
     require(Action.REPLACE, by, document)
     reason = _reason(reason)
     replacement = Document.objects.get(pk=replacement.pk)
