@@ -131,6 +131,10 @@ class DocumentRow(Schema):
     updated_at: dt.datetime
 
 
+class VersionIn(Schema):
+    comment: Annotated[Block, Field(max_length=1000)] = ""
+
+
 class CommentIn(Schema):
     comment: Annotated[Block, Field(max_length=2000)] = ""
 
@@ -270,12 +274,12 @@ def draft_version_add(
     request: HttpRequest,
     document_id: int,
     file: File[UploadedFile],
-    comment: Form[Annotated[str, Field(max_length=1000)]] = "",
+    payload: Form[VersionIn],
 ) -> Any:
     user = _staff(request)
     document = selectors.document_get_for_user(user=user, pk=document_id)
     try:
-        record = services.draft_version_add(document=document, upload=file, comment=comment, by=user)
+        record = services.draft_version_add(document=document, upload=file, comment=payload.comment, by=user)
     except DocumentError as exc:
         return _refused(exc)
     return Status(201, record)

@@ -177,6 +177,21 @@ def _deliver(document: Document, by: Actor) -> list[Recipient]:
     return delivered
 
 
+def _issue_inputs(
+    document: Document, issued_on: dt.date | None, signer_position: str, signer_name: str
+) -> tuple[dt.date, str, str]:
+    """The issue date (today unless given; never in the future) and the signer (as drafted
+    unless given)."""
+    day = issued_on or timezone.localdate()
+    if day > timezone.localdate():
+        raise DocumentError(_("The issue date cannot be in the future."), field="issued_on")
+    position = (signer_position or document.signer_position).strip()
+    name = (signer_name or document.signer_name).strip()
+    if not position or not name:
+        raise DocumentError(_("Enter the signer's position and name."), field="signer_name")
+    return day, position, name
+
+
 @transaction.atomic
 def document_issue(
     *,
@@ -200,13 +215,7 @@ def document_issue(
     agency = document.issuer_unit
     assert agency is not None
     check_register(register=register, document=document)
-    day = issued_on or timezone.localdate()
-    if day > timezone.localdate():
-        raise DocumentError(_("The issue date cannot be in the future."), field="issued_on")
-    position = (signer_position or document.signer_position).strip()
-    name = (signer_name or document.signer_name).strip()
-    if not position or not name:
-        raise DocumentError(_("Enter the signer's position and name."), field="signer_name")
+    day, position, name = _issue_inputs(document, issued_on, signer_position, signer_name)
     draft = _check_main_file(document, main_file)
     notation = notation_for(doc_type=document.doc_type, agency=agency, drafting_unit=document.drafting_unit)
     sequence = register_number_next(register=register, year=day.year)

@@ -44,3 +44,22 @@ def issued(office: Office, agency: Agency | None = None, **overrides: Any) -> Do
     agency = agency or office.committee
     document = approved(office, agency, **overrides)
     return services.document_issue(document=document, register=agency.outgoing, by=agency.clerk)
+
+
+def matrix_extras(office: Office) -> dict[str, Any]:
+    """The committee's outgoing documents at each stage, for the permission matrix: a draft with
+    a version, one waiting for the head's review, one approved, one issued (to nobody inside
+    egov, so no other agency's queue changes)."""
+    c = office.committee
+    plain = draft(office, recipients=[])
+    services.draft_version_add(document=plain, upload=pdf_upload("du-thao.pdf"), by=c.specialist)
+    review = draft(office, recipients=[], subject="V/v xin ý kiến")
+    services.draft_version_add(document=review, upload=pdf_upload("du-thao.pdf"), by=c.specialist)
+    services.draft_submit_review(document=review, by=c.specialist)
+    return {
+        "draft": plain,
+        "draft_file": plain.files.get(),
+        "review": review,
+        "approved": approved(office, recipients=[]),
+        "issued": issued(office, recipients=[]),
+    }
