@@ -15,6 +15,18 @@ from egov.documents.services.common import (
     notation_for,
     register_number_next,
 )
+from egov.documents.services.drafting import (
+    DraftIn,
+    RecipientIn,
+    draft_abandon,
+    draft_create,
+    draft_submit_review,
+    draft_update,
+    draft_version_add,
+    review_approve,
+    review_chain,
+    review_send_back,
+)
 from egov.documents.services.incoming import (
     DocumentIn,
     DuplicateEntry,
@@ -25,14 +37,35 @@ from egov.documents.services.incoming import (
     entry_submit,
     find_duplicate,
 )
+from egov.documents.services.issuing import (
+    IssuePreview,
+    check_register,
+    document_issue,
+    document_recall,
+    document_replace,
+    issue_preview,
+    organ_id_of,
+)
 
 __all__ = [
     "ActionForbidden",
     "DocumentError",
     "DocumentIn",
+    "DraftIn",
     "DuplicateEntry",
+    "IssuePreview",
+    "RecipientIn",
     "WrongState",
+    "check_register",
     "document_file_store",
+    "document_issue",
+    "document_recall",
+    "document_replace",
+    "draft_abandon",
+    "draft_create",
+    "draft_submit_review",
+    "draft_update",
+    "draft_version_add",
     "entry_deliver",
     "entry_number",
     "entry_register",
@@ -41,6 +74,11 @@ __all__ = [
     "find_duplicate",
     "format_number",
     "identifier_for",
+    "issue_preview",
     "notation_for",
+    "organ_id_of",
     "register_number_next",
+    "review_approve",
+    "review_chain",
+    "review_send_back",
 ]
