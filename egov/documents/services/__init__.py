@@ -15,6 +15,15 @@ from egov.documents.services.common import (
     notation_for,
     register_number_next,
 )
+from egov.documents.services.delegation import delegation_create, delegation_revoke
+from egov.documents.services.handling import assignment_forward, entry_direct
+from egov.documents.services.handling_work import (
+    assignment_accept_done,
+    assignment_note,
+    assignment_report_done,
+    extension_decide,
+    extension_request,
+)
 from egov.documents.services.incoming import (
     DocumentIn,
     DuplicateEntry,
@@ -25,6 +34,7 @@ from egov.documents.services.incoming import (
     entry_submit,
     find_duplicate,
 )
+from egov.documents.services.sweeps import documents_sweep
 
 __all__ = [
     "ActionForbidden",
@@ -32,12 +42,22 @@ __all__ = [
     "DocumentIn",
     "DuplicateEntry",
     "WrongState",
+    "assignment_accept_done",
+    "assignment_forward",
+    "assignment_note",
+    "assignment_report_done",
+    "delegation_create",
+    "delegation_revoke",
     "document_file_store",
+    "documents_sweep",
     "entry_deliver",
+    "entry_direct",
     "entry_number",
     "entry_register",
     "entry_return",
     "entry_submit",
+    "extension_decide",
+    "extension_request",
     "find_duplicate",
     "format_number",
     "identifier_for",
