@@ -1,8 +1,6 @@
 """API: the leader's direction and the handlers' work — direct, forward, notes (multipart, with
 an optional file), extension requests and decisions, done and acceptance, and the inbox."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Any, Literal
 

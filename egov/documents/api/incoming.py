@@ -2,8 +2,6 @@
 scan or file), submission to a leader and return to the sender. The same services as the pages;
 refusals in the standard shapes (403 not allowed, 422 wrong state or bad input, with the field)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Any, cast
 
