@@ -123,3 +123,11 @@ def delegations_of(user: Visitor) -> QuerySet[Delegation]:
 
 def open_assignment_count(entry: Entry) -> int:
     return entry.assignments.filter(state__in=OPEN_ASSIGNMENT_STATES).count()
+
+
+def has_document_role(user: Visitor) -> bool:
+    """Whether the user works with documents (the "Văn bản" menu entry)."""
+    from egov.accounts.permissions import is_staff_user, role_paths
+    from egov.documents.permissions import AGENCY_WIDE_ROLES, HANDLER_ROLES
+
+    return is_staff_user(user) and bool(role_paths(user, {str(r) for r in AGENCY_WIDE_ROLES | HANDLER_ROLES}))

@@ -116,6 +116,10 @@ def _direction_args(payload: DirectIn) -> dict[str, Any]:
     }
 
 
+def _due_name(payload: DirectIn) -> dict[str, str]:
+    return {"due": "due_days" if payload.due_days else "due_on"}
+
+
 @router.post(
     "/entries/{int:entry_id}/direct",
     response={201: DirectionOut, **OBJECT_ERRORS},
@@ -127,7 +131,7 @@ def entry_direct(request: HttpRequest, entry_id: int, payload: DirectIn) -> Any:
     try:
         direction = services.entry_direct(entry=entry, by=user, **_direction_args(payload))
     except DocumentError as exc:
-        return refused(exc)
+        return refused(exc, _due_name(payload))
     return Status(201, direction_out(direction))
 
 
@@ -142,7 +146,7 @@ def assignment_forward(request: HttpRequest, assignment_id: int, payload: Direct
     try:
         direction = services.assignment_forward(assignment=assignment, by=user, **_direction_args(payload))
     except DocumentError as exc:
-        return refused(exc)
+        return refused(exc, _due_name(payload))
     return Status(201, direction_out(direction))
 
 

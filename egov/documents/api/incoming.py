@@ -81,11 +81,12 @@ _ENTRY_FIELDS = (
 _DOC_FIELDS = ("doc_type", "number", "notation", "issued_on", "issuer_name", "subject", "urgency", "secrecy")
 
 
-def refused(exc: DocumentError) -> Status[dict[str, Any]]:
-    """A service's refusal: 403 when the caller may never do it, else 422 with the field."""
+def refused(exc: DocumentError, rename: dict[str, str] | None = None) -> Status[dict[str, Any]]:
+    """A service's refusal: 403 when the caller may never do it, else 422 with the field (named
+    as in the request: ``rename`` maps the service's names to the payload's)."""
     if isinstance(exc, ActionForbidden):
         raise PermissionDenied(str(exc))
-    field = exc.field or "__all__"
+    field = (rename or {}).get(exc.field or "", exc.field) or "__all__"
     return Status(422, error_body("invalid", str(exc), {field: [str(exc)]}))
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from egov.documents.tests.matrix_base import A, U, Case, World
+from egov.documents.tests.matrix_base import A, Case, U, World
 
 API = "/api/v1/documents"
 

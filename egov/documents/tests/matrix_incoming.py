@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from egov.documents.tests.matrix_base import A, U, Case, World
+from egov.documents.tests.matrix_base import A, Case, U, World
 
 API = "/api/v1/documents"
 

@@ -20,6 +20,7 @@ from egov.accounts.models import User
 from egov.documents import selectors, selectors_handling, services
 from egov.documents.errors import ActionForbidden, DocumentError
 from egov.documents.models import Assignment, AssignmentRole
+from egov.documents.permissions import clerk_agencies
 from egov.documents.services.delegation import leader_agencies
 from egov.documents.views.forms import (
     DecisionForm,
@@ -138,6 +139,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "inbox_messages": staff_messages_for(request.user)[:20],
         "delegations": selectors_handling.delegations_of(request.user).filter(revoked_at__isnull=True)[:5],
+        "is_clerk": clerk_agencies(request.user).exists(),
+        "is_leader": bool(leader_agencies(actor(request))),
     }
     return render(request, "documents/handling/inbox.html", context)
 

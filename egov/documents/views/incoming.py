@@ -38,7 +38,11 @@ def actor(request: HttpRequest) -> User:
 
 def show_error(form: dj_forms.Form, exc: DocumentError) -> None:
     """A service's refusal on the field it names, or at the top of the form."""
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    field = exc.field
+    if field == "due":  # the deadline is typed as working days or as a date
+        given = [f for f in ("due_days", "due_on") if f in form.fields and form.cleaned_data.get(f)]
+        field = given[0] if given else "due_on"
+    form.add_error(field if field in form.fields else None, str(exc))
 
 
 def refused(action: Action, request: HttpRequest, obj: Any, entry: Entry) -> HttpResponse | None:
