@@ -135,7 +135,7 @@ def test_head_forwards_within_the_parent_deadline(office: Office, submitted: Ent
     lead = direction.assignments.get(role=AssignmentRole.LEAD)
     with pytest.raises(DocumentError) as caught:
         services.assignment_forward(assignment=lead, text="", lead=c.specialist, due=20, by=c.head)
-    assert caught.value.field == "due" and "parent" in str(caught.value)
+    assert caught.value.field == "due" and "cấp trên" in str(caught.value)
     with pytest.raises(DocumentError) as outside:
         services.assignment_forward(assignment=lead, text="", lead=office.department.specialist, by=c.head)
     assert outside.value.field == "lead"
@@ -216,7 +216,7 @@ def test_extension_past_the_parent_deadline_is_refused(office: Office, submitted
     past = timezone.localtime(lead.due_at).date() + dt.timedelta(days=5)
     with pytest.raises(DocumentError) as caught:
         services.extension_request(assignment=mine, due=past, reason="Cần thêm", by=c.specialist)
-    assert caught.value.field == "due" and "parent" in str(caught.value)
+    assert caught.value.field == "due" and "cấp trên" in str(caught.value)
     assert not mine.extensions.exists()
 
 
