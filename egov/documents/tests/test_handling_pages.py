@@ -268,3 +268,24 @@ def test_api_register_direct_and_handle(office: Office) -> None:
     )
     assert done.status_code == 200
     assert leader.get(f"{API}/entries/{entry_id}").json()["state"] == "done"
+
+
+def test_a_delegate_reads_and_directs_through_the_pages(office: Office, registered: Any) -> None:
+    c = office.committee
+    entry = registered()
+    services.entry_submit(entry=entry, leader=c.leader, by=c.clerk)
+    head = _client(c.head)
+    assert head.get(entry.get_absolute_url()).status_code == 404
+    today = timezone.localdate()
+    services.delegation_create(agency=c.unit, delegate=c.head, starts_on=today, ends_on=today, by=c.leader)
+    assert StaffMessage.objects.filter(recipient=c.head, kind="documents.delegation").exists()
+    page = head.get(entry.get_absolute_url())
+    assert (
+        page.status_code == 200
+        and reverse("documents:entry_direct", args=[entry.pk]) in page.content.decode()
+    )
+    response = head.post(
+        reverse("documents:entry_direct", args=[entry.pk]), {"lead": f"p:{c.specialist.pk}", "due_days": 2}
+    )
+    assert response.status_code == 302
+    assert entry.directions.get().on_behalf_of == c.leader
