@@ -137,6 +137,11 @@ def entries_visible_to(user: Visitor) -> QuerySet[Entry]:
         | Q(Exists(granted))
         | Q(submitted_to=user)
     )
+    principals = delegators_of(user)
+    if principals:
+        # A delegate reads what was put before, or assigned to, the leaders they act for.
+        theirs = Assignment.objects.filter(entry=OuterRef("pk"), person_id__in=principals)
+        condition |= Q(submitted_to_id__in=principals) | Q(Exists(theirs))
     return qs.filter(condition)
 
 

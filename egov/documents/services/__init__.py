@@ -15,6 +15,10 @@ from egov.documents.services.common import (
     notation_for,
     register_number_next,
 )
+from egov.documents.services.delegation import (
+    delegation_create,
+    delegation_revoke,
+)
 from egov.documents.services.drafting import (
     DraftIn,
     RecipientIn,
@@ -26,6 +30,17 @@ from egov.documents.services.drafting import (
     review_approve,
     review_chain,
     review_send_back,
+)
+from egov.documents.services.handling import (
+    assignment_forward,
+    entry_direct,
+)
+from egov.documents.services.handling_work import (
+    assignment_accept_done,
+    assignment_note,
+    assignment_report_done,
+    extension_decide,
+    extension_request,
 )
 from egov.documents.services.incoming import (
     DocumentIn,
@@ -46,6 +61,9 @@ from egov.documents.services.issuing import (
     issue_preview,
     organ_id_of,
 )
+from egov.documents.services.sweeps import (
+    documents_sweep,
+)
 
 __all__ = [
     "ActionForbidden",
@@ -56,21 +74,31 @@ __all__ = [
     "IssuePreview",
     "RecipientIn",
     "WrongState",
+    "assignment_accept_done",
+    "assignment_forward",
+    "assignment_note",
+    "assignment_report_done",
     "check_register",
+    "delegation_create",
+    "delegation_revoke",
     "document_file_store",
     "document_issue",
     "document_recall",
     "document_replace",
+    "documents_sweep",
     "draft_abandon",
     "draft_create",
     "draft_submit_review",
     "draft_update",
     "draft_version_add",
     "entry_deliver",
+    "entry_direct",
     "entry_number",
     "entry_register",
     "entry_return",
     "entry_submit",
+    "extension_decide",
+    "extension_request",
     "find_duplicate",
     "format_number",
     "identifier_for",
