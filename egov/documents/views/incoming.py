@@ -178,6 +178,8 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notes": selectors_handling.entry_notes(entry),
         "extensions": extensions,
         "actions": available_actions(request.user, entry),
+        # A handler answers the document with an outgoing one that links back to it.
+        "can_answer": any(Action.NOTE in acts for _a, _b, acts in assignments),
         "bucket": selectors_handling.deadline_bucket(
             entry.due_at, open_=entry.state == "in_progress", now=now
         ),
