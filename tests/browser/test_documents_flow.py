@@ -41,7 +41,11 @@ def _submit(page: Any, form: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_incoming_to_answer_issued_and_received(
-    audit_flushable: None, live_server: Any, page: Any, office: Any, tmp_path: Path  # noqa: F811
+    audit_flushable: None,
+    live_server: Any,
+    page: Any,
+    office: Any,  # noqa: F811 - the fixture imported above
+    tmp_path: Path,
 ) -> None:
     from egov.documents.models import Document, DraftState, Entry, EntryState
 
