@@ -243,7 +243,9 @@ def entry_direct(
 ) -> Direction:
     """The leader's direction: one lead (unit or person of the agency), co-handlers, those to
     inform and a deadline. The entry is then being handled, or filed when only for information."""
-    entry = Entry.objects.select_for_update().select_related("agency", "document").get(pk=entry.pk)
+    entry = (
+        Entry.objects.select_for_update(of=("self",)).select_related("agency", "document").get(pk=entry.pk)
+    )
     require(Action.DIRECT, by, entry)
     text = _clean_text(text, limit=2000)
     targets = (_as_list(lead), list(co_handlers), list(informed))
@@ -308,7 +310,7 @@ def assignment_forward(
 
 def _locked(assignment: Assignment) -> Assignment:
     return (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("entry__agency", "entry__document", "direction", "unit", "person")
         .get(pk=assignment.pk)
     )

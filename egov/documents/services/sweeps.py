@@ -23,12 +23,17 @@ LOOKAHEAD = dt.timedelta(days=12)
 
 
 def _clerks_of(entry: Entry) -> list[User]:
-    holders = (
+    """The agency's own clerks; failing them, the clerks of the nearest unit above who keep its
+    registers (a role covers the units below)."""
+    holders = list(
         RoleAssignment.objects.active()
         .filter(role=Role.CLERK, unit__path__in=_prefixes_of(entry.agency.path))
-        .select_related("user")
+        .select_related("user", "unit")
     )
-    return [h.user for h in holders]
+    if not holders:
+        return []
+    nearest = max(len(h.unit.path) for h in holders)
+    return [h.user for h in holders if len(h.unit.path) == nearest]
 
 
 def submission_clock_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> int:
