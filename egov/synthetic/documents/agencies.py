@@ -94,7 +94,7 @@ def all_agencies() -> list[Unit]:
     return list(Unit.objects.filter(kind__in=AGENCY_KINDS).order_by("path"))
 
 
-def _divisions(unit: Unit, kind: str, by: User | None) -> list[tuple[int, str, str]]:
+def ensure_divisions(unit: Unit, kind: str, by: User | None) -> list[tuple[int, str, str]]:
     found = list(Unit.objects.filter(parent=unit, kind=UnitKind.DIVISION).order_by("sort_order", "pk"))
     if not found:
         for name, abbreviation in DIVISIONS[kind]:
@@ -164,7 +164,9 @@ def _people(
     return people
 
 
-def prepare_agencies(units: list[Unit], *, seed: int, by: User | None) -> list[AgencyInfo]:
+def prepare_agencies(
+    units: list[Unit], *, seed: int, by: User | None, weights: dict[str, float] | None = None
+) -> list[AgencyInfo]:
     """Make each agency ready for office work (idempotent) and describe it for the writer."""
     rng = random.Random(seed)
     infos = []
@@ -173,14 +175,14 @@ def prepare_agencies(units: list[Unit], *, seed: int, by: User | None) -> list[A
         profile, _created = DocumentProfile.objects.get_or_create(
             unit=unit, defaults={"abbreviation": abbreviation_for(unit), "review_roles": REVIEW_ROLES}
         )
-        divisions = _divisions(unit, kind, by)
+        divisions = ensure_divisions(unit, kind, by)
         infos.append(
             AgencyInfo(
                 pk=unit.pk, name=unit.name, path=unit.path, code=unit.agency_code, kind=kind,
                 abbreviation=profile.abbreviation or abbreviation_for(unit), valid_from=unit.valid_from,
                 valid_to=unit.valid_to, calendar=calendar_for_unit(unit), divisions=divisions,
                 registers=_registers(unit, kind, by), people=_people(unit, divisions, rng, by),
-                needs_acceptance=profile.done_needs_acceptance, weight=WEIGHTS[kind],
+                needs_acceptance=profile.done_needs_acceptance, weight=(weights or WEIGHTS)[kind],
             )
         )  # fmt: skip
     return infos

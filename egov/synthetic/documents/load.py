@@ -235,13 +235,14 @@ def generate_documents(
     years: int = 10,
     start: dt.date | None = None,
     agencies: list[Unit] | None = None,
+    weights: dict[str, float] | None = None,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
     by: Any = None,
 ) -> int:
     """Write ``documents`` synthetic documents arriving over ``years`` years before ``end`` (or
     from ``start``) at ``agencies`` (default: every People's Committee and department there is
-    or was), each on the days it existed. Refuses the demo database and databases with documents
+    or was), each on the days it existed, in shares by kind of agency (``weights``). Refuses the demo database and databases with documents
     it did not write unless ``force``. All or nothing: one transaction; deterministic for a seed
     and ``end``."""
     from egov.audit.models import AuditEvent
@@ -257,7 +258,7 @@ def generate_documents(
     units = agencies if agencies is not None else all_agencies()
     if not units:
         raise DocumentsRefused("no People's Committee or department to write documents for")
-    infos = prepare_agencies(units, seed=seed, by=by)
+    infos = prepare_agencies(units, seed=seed, by=by, weights=weights)
     counters = dict(
         ((register, year), last)
         for register, year, last in RegisterCounter.objects.values_list("register_id", "year", "last")
