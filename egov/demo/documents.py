@@ -16,6 +16,7 @@ from egov.orgs.models import Unit, UnitKind
 
 DOCUMENTS_START = dt.date(2024, 1, 1)
 DOCUMENTS = 3000
+QUEUE = 40  # of which arrived in the last hours: the clerks' and leaders' queues
 # Shares of the demo's documents by kind of agency (the wards get more than their real share,
 # so that every login has work to show).
 WEIGHTS = {"province": 10.0, "department": 6.0, "district": 5.0, "commune": 4.0}
@@ -126,7 +127,7 @@ def load_demo_documents(
     units = [unit for group in agencies.values() for unit in group]
     written = generate_documents(
         documents=documents, seed=2024, start=DOCUMENTS_START, end=end, agencies=units, force=True, by=admin,
-        weights=WEIGHTS,
+        weights=WEIGHTS, queue=QUEUE,
     )  # fmt: skip
     User.objects.filter(is_demo=True).exclude(pk=admin.pk).update(password=admin.password)
     return written

@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import itertools
 import random
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -236,6 +237,7 @@ def generate_documents(
     start: dt.date | None = None,
     agencies: list[Unit] | None = None,
     weights: dict[str, float] | None = None,
+    queue: int = 0,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
     by: Any = None,
@@ -244,7 +246,8 @@ def generate_documents(
     from ``start``) at ``agencies`` (default: every People's Committee and department there is
     or was), each on the days it existed, in shares by kind of agency (``weights``). Refuses the demo database and databases with documents
     it did not write unless ``force``. All or nothing: one transaction; deterministic for a seed
-    and ``end``."""
+    and ``end``. The last ``queue`` of them arrive in the three hours before ``end``, so that the
+    clerks' and leaders' queues hold work to do."""
     from egov.audit.models import AuditEvent
     from egov.audit.services import audit_record
 
@@ -269,7 +272,11 @@ def generate_documents(
         rng=rng, end=end, next_ids=next_ids, counters=counters, stored=store_sample(),
         workfiles=WorkFiles(next_ids=next_ids, end=end),
     )  # fmt: skip
-    times = schedule(n=documents, start=start, end=end, rng=random.Random(seed + 1), cal=infos[0].calendar)
+    queue = min(queue, documents)
+    times_rng = random.Random(seed + 1)
+    history = schedule(n=documents - queue, start=start, end=end, rng=times_rng, cal=infos[0].calendar)
+    recent = sorted(end - dt.timedelta(minutes=times_rng.uniform(5, 180)) for _ in range(queue))
+    times = itertools.chain(history, recent)
     written = _write(
         builder=builder, agencies=Agencies(infos), times=times, end=end, n=documents, progress=progress
     )

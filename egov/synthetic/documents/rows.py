@@ -145,11 +145,8 @@ class Builder:
         submitted = None
         if registered is not None:
             late = rng.random() < 0.06
-            submitted = (
-                (submit_due + rng.uniform(0.5, 20) * H)
-                if late
-                else (registered + (submit_due - registered) * rng.uniform(0.05, 0.9))
-            )
+            on_time = min(registered + rng.uniform(0.2, 4) * H, submit_due - dt.timedelta(minutes=5))
+            submitted = (submit_due + rng.uniform(0.5, 20) * H) if late else max(on_time, registered)
             if submitted > self.end:
                 submitted = None
         handled = self._direct(agency, entry, submitted) if submitted is not None else None
