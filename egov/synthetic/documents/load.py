@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from egov.documents.models import Document, RegisterCounter
 from egov.orgs.models import Unit
-from egov.synthetic.bulk import _sqlite_rows
+from egov.synthetic.bulk import _skip_row_checks, _sqlite_rows
 from egov.synthetic.documents.agencies import AgencyInfo, all_agencies, prepare_agencies
 from egov.synthetic.documents.rows import Builder, StoredFile
 from egov.synthetic.documents.tables import TABLES, WITH_IDS, Batch
@@ -172,6 +172,34 @@ def _next_ids() -> dict[str, int]:
     return {name: after(TABLES[name][0]) for name in WITH_IDS}
 
 
+# The column that tells a new row of a table without ids of its own from older rows.
+ANCHORS = {"notes": ("assignment_id", "assignments"), "recipients": ("document_id", "documents"),
+           "reviews": ("document_id", "documents"), "links": ("source_id", "documents"),
+           "files": ("document_id", "documents"), "items": ("work_file_id", "workfiles")}  # fmt: skip
+
+
+def _check_references(first_ids: dict[str, int]) -> None:
+    """Every new row's references exist (what the skipped foreign-key triggers would have checked)."""
+    broken = []
+    with connection.cursor() as cursor:
+        for name, (model, columns) in TABLES.items():
+            anchor, table = ANCHORS.get(name, ("id", name))
+            for f in model._meta.concrete_fields:
+                if not f.is_relation or f.column not in columns:
+                    continue
+                target = f.related_model._meta  # type: ignore[union-attr]
+                cursor.execute(
+                    f"SELECT count(*) FROM {model._meta.db_table} t "  # noqa: S608 - names from the models
+                    f"LEFT JOIN {target.db_table} r ON r.{target.pk.column} = t.{f.column} "
+                    f"WHERE t.{f.column} IS NOT NULL AND r.{target.pk.column} IS NULL AND t.{anchor} >= %s",
+                    [first_ids[table]],
+                )
+                if cursor.fetchone()[0]:
+                    broken.append(f"{model._meta.db_table}.{f.column}")
+    if broken:
+        raise DocumentsRefused(f"generated rows with broken references: {', '.join(broken)}")
+
+
 def _after_load(counters: dict[tuple[int, int], int]) -> None:
     """Continue each register's yearly counter after the numbers written; move the id sequences
     past the explicit ids and refresh the planner statistics."""
@@ -267,6 +295,8 @@ def generate_documents(
         for register, year, last in RegisterCounter.objects.values_list("register_id", "year", "last")
     )
     next_ids = _next_ids()
+    first_ids = dict(next_ids)
+    checks_deferred = _skip_row_checks()
     rng = random.Random(seed)
     builder = Builder(
         rng=rng, end=end, next_ids=next_ids, counters=counters, stored=store_sample(),
@@ -280,6 +310,8 @@ def generate_documents(
     written = _write(
         builder=builder, agencies=Agencies(infos), times=times, end=end, n=documents, progress=progress
     )
+    if checks_deferred:
+        _check_references(first_ids)
     _after_load(counters)
     audit_record(
         event=AuditEvent.DOCUMENTS_GENERATED,
