@@ -255,6 +255,17 @@ def _write(
     return written
 
 
+def _times(
+    *, documents: int, queue: int, seed: int, start: dt.date, end: dt.datetime, cal: Any
+) -> Iterator[dt.datetime]:
+    """The history's arrivals, then the last ``queue`` in the three hours before ``end``."""
+    queue = min(queue, documents)
+    rng = random.Random(seed + 1)
+    history = schedule(n=documents - queue, start=start, end=end, rng=rng, cal=cal)
+    recent = sorted(end - dt.timedelta(minutes=rng.uniform(5, 180)) for _ in range(queue))
+    return itertools.chain(history, recent)
+
+
 @transaction.atomic
 def generate_documents(
     *,
@@ -272,9 +283,9 @@ def generate_documents(
 ) -> int:
     """Write ``documents`` synthetic documents arriving over ``years`` years before ``end`` (or
     from ``start``) at ``agencies`` (default: every People's Committee and department there is
-    or was), each on the days it existed, in shares by kind of agency (``weights``). Refuses the demo database and databases with documents
-    it did not write unless ``force``. All or nothing: one transaction; deterministic for a seed
-    and ``end``. The last ``queue`` of them arrive in the three hours before ``end``, so that the
+    or was), each on the days it existed, in shares by kind of agency (``weights``). Refuses the
+    demo database and databases with documents it did not write unless ``force``. All or
+    nothing: one transaction; deterministic for a seed and ``end``. The last ``queue`` of them arrive in the three hours before ``end``, so that the
     clerks' and leaders' queues hold work to do."""
     from egov.audit.models import AuditEvent
     from egov.audit.services import audit_record
@@ -290,10 +301,10 @@ def generate_documents(
     if not units:
         raise DocumentsRefused("no People's Committee or department to write documents for")
     infos = prepare_agencies(units, seed=seed, by=by, weights=weights)
-    counters = dict(
-        ((register, year), last)
-        for register, year, last in RegisterCounter.objects.values_list("register_id", "year", "last")
-    )
+    counters = {
+        (r, year): last
+        for r, year, last in RegisterCounter.objects.values_list("register_id", "year", "last")
+    }
     next_ids = _next_ids()
     first_ids = dict(next_ids)
     checks_deferred = _skip_row_checks()
@@ -302,11 +313,7 @@ def generate_documents(
         rng=rng, end=end, next_ids=next_ids, counters=counters, stored=store_sample(),
         workfiles=WorkFiles(next_ids=next_ids, end=end),
     )  # fmt: skip
-    queue = min(queue, documents)
-    times_rng = random.Random(seed + 1)
-    history = schedule(n=documents - queue, start=start, end=end, rng=times_rng, cal=infos[0].calendar)
-    recent = sorted(end - dt.timedelta(minutes=times_rng.uniform(5, 180)) for _ in range(queue))
-    times = itertools.chain(history, recent)
+    times = _times(documents=documents, queue=queue, seed=seed, start=start, end=end, cal=infos[0].calendar)
     written = _write(
         builder=builder, agencies=Agencies(infos), times=times, end=end, n=documents, progress=progress
     )
