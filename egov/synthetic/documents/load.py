@@ -290,9 +290,7 @@ def generate_documents(
     from egov.audit.models import AuditEvent
     from egov.audit.services import audit_record
 
-    if documents <= 0 or years <= 0:
-        raise DocumentsRefused("the numbers of documents and years must be positive")
-    reason = "" if force else refusal()
+    reason = "the numbers must be positive" if documents <= 0 or years <= 0 else "" if force else refusal()
     if reason:
         raise DocumentsRefused(reason)
     end = timezone.localtime(end or timezone.now().replace(minute=0, second=0, microsecond=0))
@@ -323,9 +321,7 @@ def generate_documents(
     audit_record(
         event=AuditEvent.DOCUMENTS_GENERATED,
         actor=by,
-        after={
-            "documents": written, "seed": seed, "start": start.isoformat(), "end": end.isoformat(),
-            "agencies": len(infos), "forced": force,
-        },
+        after={"documents": written, "seed": seed, "start": start.isoformat(), "end": end.isoformat(),
+               "agencies": len(infos), "forced": force},
     )  # fmt: skip
     return written
