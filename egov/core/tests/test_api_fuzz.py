@@ -99,9 +99,7 @@ def test_the_api_answers_bad_input_without_server_errors(
         if "action" in names:
             for action in actions:
                 fuzz(operation, max(EXAMPLES // 3, 1), {"dossier_id": dossier.pk, "action": action})
-        elif names and names <= known.keys():
-            # Operations on objects this test does not create (documents, entries, …) get the
-            # random-id pass above only.
+        elif names and names <= known.keys():  # others are fuzzed with random ids above
             fuzz(operation, EXAMPLES, {name: known[name] for name in names})
 
     assert statuses, "no case ran"
