@@ -234,7 +234,14 @@ def document_issue(
         with transaction.atomic():
             document.save()
     except IntegrityError as exc:
-        raise _identifier_taken(identifier, document) from exc
+        # Only a counter set back by hand (or a race on the identifier) gets here.
+        raise DocumentError(
+            _(
+                "The number %(n)s of this register for %(year)s, or the identifier %(id)s, is already taken; nothing was issued."
+            )
+            % {"n": number, "year": day.year, "id": identifier},
+            field="register",
+        ) from exc
     main = _store_main(document, main_file, draft, by)
     delivered = _deliver(document, by)
     audit(

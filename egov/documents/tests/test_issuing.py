@@ -201,3 +201,21 @@ def test_replace_links_the_replacement_and_freezes_the_old_copies(office: Office
     # The replacement's own copy stays live in the department's queue.
     assert [e.document_id for e in clerk_queue(office.department.clerk)] == [new.pk]
     assert AuditEntry.objects.filter(event=AuditEvent.DOCUMENT_REPLACED).count() == 1
+
+
+def test_a_number_already_taken_is_refused_and_nothing_is_written(office: Office) -> None:
+    c = office.committee
+    first = issued(office)
+    # Someone set the register's counter back by hand: the next issue would repeat number 01.
+    c.outgoing.counters.update(last=0)
+    document = approved(office)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    if yesterday.year != timezone.localdate().year:
+        pytest.skip("on 1 January yesterday's numbers are another year's")
+    with pytest.raises(DocumentError) as caught:
+        services.document_issue(document=document, register=c.outgoing, issued_on=yesterday, by=c.clerk)
+    assert caught.value.field == "register" and "01" in str(caught.value)
+    document.refresh_from_db()
+    assert document.state == DraftState.APPROVED and not document.number
+    assert not document.files.filter(role=FileRole.MAIN).exists()
+    assert Document.objects.filter(register=c.outgoing, sequence=1).get() == first

@@ -14,14 +14,15 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from egov.accounts.models import User
+from egov.accounts.models import Role, User
 from egov.accounts.permissions import is_staff_user
 from egov.core.uploads import attachment_response
 from egov.documents import selectors, services
 from egov.documents.errors import ActionForbidden, DocumentError, WrongState
-from egov.documents.models import Document, DocumentLink, FileRole, LinkKind, Register
+from egov.documents.models import Document, DocumentLink, FileRole, LinkKind, Register, ReviewState
 from egov.documents.permissions import documents_visible_to
 from egov.documents.views.drafting_forms import (
     CommentForm,
@@ -185,9 +186,22 @@ def _links(user: Any, document: Document) -> dict[str, list[Document]]:
     }
 
 
+# A review step's state in the words of a review ("Approved" alone reads as a dossier's outcome).
+STEP_LABELS = {
+    ReviewState.PENDING: pgettext_lazy("review step", "Waiting"),
+    ReviewState.APPROVED: pgettext_lazy("review step", "Approved"),
+    ReviewState.SENT_BACK: pgettext_lazy("review step", "Sent back"),
+    ReviewState.CANCELLED: pgettext_lazy("review step", "Not needed"),
+}
+
+
 def _rounds(document: Document) -> list[tuple[int, list[Any]]]:
+    """The review trail, round by round, each step with its role and state in words."""
     rounds: dict[int, list[Any]] = {}
+    roles = dict(Role.choices)
     for review in document.reviews.select_related("unit", "reviewer"):
+        review.role_label = roles.get(review.role, review.role)  # type: ignore[attr-defined]
+        review.state_label = STEP_LABELS.get(ReviewState(review.state), review.state)  # type: ignore[attr-defined]
         rounds.setdefault(review.round, []).append(review)
     return sorted(rounds.items())
 
