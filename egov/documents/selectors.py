@@ -3,7 +3,9 @@ object exists) and the queues each person works from."""
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+import datetime as dt
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -22,6 +24,9 @@ from egov.documents.models import (
     Register,
     Review,
     ReviewState,
+    WorkFile,
+    WorkFileItem,
+    WorkFileState,
 )
 from egov.documents.permissions import (
     can_administer,
@@ -30,6 +35,7 @@ from egov.documents.permissions import (
     entries_visible_to,
     is_clerk_of,
     is_leader_of,
+    work_files_visible_to,
 )
 from egov.orgs.models import Unit
 
@@ -177,3 +183,81 @@ def register_get_for_user(*, user: Visitor, pk: int) -> Register:
     if not (is_clerk_of(user, agency) or is_leader_of(user, agency) or can_administer(user, agency)):
         raise Http404
     return register
+
+
+# --- work files ---------------------------------------------------------------------------
+
+# How long before its transfer date a closed file is flagged (Annex VI: 30 days ahead).
+TRANSFER_WARNING_DAYS = 30
+WORK_FILE_VIEWS = ("open", "closed", "due", "held", "all")
+
+
+def work_file_get_for_user(*, user: Visitor, pk: int) -> WorkFile:
+    return get_object_or_404(work_files_visible_to(user).select_related("unit", "owner", "plan_entry"), pk=pk)
+
+
+def work_files_list_for_user(
+    user: Visitor, *, view: str = "open", unit: Unit | None = None, year: int | None = None, today: dt.date
+) -> QuerySet[WorkFile]:
+    """The files a person may read, by view: open, closed, due (flagged for transfer within
+    the warning window), held, all; with their document and page totals."""
+    qs = work_files_visible_to(user).select_related("unit", "owner")
+    if view == "open":
+        qs = qs.filter(state=WorkFileState.OPEN)
+    elif view == "closed":
+        qs = qs.filter(state=WorkFileState.CLOSED)
+    elif view == "due":
+        qs = qs.filter(
+            state=WorkFileState.CLOSED,
+            transfer_due_on__lte=today + dt.timedelta(days=TRANSFER_WARNING_DAYS),
+        )
+    elif view == "held":
+        qs = qs.filter(legal_hold=True)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.annotate(document_count=Count("items")).order_by("-year", "code")
+
+
+def work_file_items(work_file: WorkFile) -> QuerySet[WorkFileItem]:
+    """The file's index of documents, in order."""
+    return work_file.items.select_related("document", "added_by").order_by("order", "pk")
+
+
+def work_file_totals(work_file: WorkFile) -> dict[str, int]:
+    totals = work_file.items.aggregate(documents=Count("pk"), pages=Sum("document__page_count"))
+    return {"documents": totals["documents"] or 0, "pages": totals["pages"] or 0}
+
+
+def work_files_addable_by(user: Visitor) -> QuerySet[WorkFile]:
+    """Open files, not under legal hold, that the user may file documents into (their own, or
+    any of a unit they head): the same condition as the workflow's FILE_ADD rule, as a query."""
+    if not is_staff_user(user):
+        return WorkFile.objects.none()
+    condition = Q(owner_id=user.pk)
+    for path in role_paths(user, {Role.HEAD_OF_DIVISION, Role.AGENCY_LEADER}):
+        condition |= Q(unit__path__startswith=path)
+    return (
+        work_files_visible_to(user)
+        .filter(condition, state=WorkFileState.OPEN, legal_hold=False)
+        .select_related("unit")
+        .order_by("-year", "code")
+    )
+
+
+def documents_to_file(user: Visitor, *, q: str, exclude: WorkFile | None = None) -> QuerySet[Document]:
+    """Documents the user may see, found by number, notation or subject, for the file picker."""
+    qs = documents_visible_to(user).filter(
+        state__in=[DraftState.ISSUED, DraftState.RECALLED, DraftState.REPLACED]
+    )
+    q = q.strip()
+    if q:
+        number, _sep, notation = q.partition("/")
+        condition = Q(subject__icontains=q) | Q(notation__icontains=q) | Q(number=q)
+        if notation:
+            condition |= Q(number=number.strip(), notation__iexact=notation.strip())
+        qs = qs.filter(condition)
+    if exclude is not None:
+        qs = qs.exclude(file_items__work_file=exclude)
+    return qs.order_by("-issued_on", "-pk")
