@@ -187,3 +187,15 @@ def work_files_visible_to(user: Visitor) -> QuerySet[WorkFile]:
         return qs
     paths = _paths(user, WORK_FILE_WIDE_ROLES | HANDLER_ROLES)
     return qs.filter(_prefix("unit__path", paths) | Q(owner_id=user.pk))
+
+
+def work_file_units_visible_to(user: Visitor) -> QuerySet[Unit]:
+    """The agencies and divisions whose file plans and files the user may read."""
+    if not is_staff_user(user):
+        return Unit.objects.none()
+    units = Unit.objects.filter(kind__in=AGENCY_KINDS | {UnitKind.DIVISION}, valid_to__isnull=True).order_by(
+        "path"
+    )
+    if is_system_admin(user):
+        return units
+    return units.in_subtrees(_paths(user, WORK_FILE_WIDE_ROLES | HANDLER_ROLES))

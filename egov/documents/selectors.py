@@ -9,7 +9,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from egov.accounts.models import Role
+from egov.accounts.models import Role, RoleAssignment
 from egov.accounts.permissions import is_staff_user, role_paths
 from egov.accounts.types import Visitor
 from egov.documents.models import (
@@ -21,6 +21,7 @@ from egov.documents.models import (
     DraftState,
     Entry,
     EntryState,
+    FilePlanEntry,
     Register,
     Review,
     ReviewState,
@@ -35,6 +36,7 @@ from egov.documents.permissions import (
     entries_visible_to,
     is_clerk_of,
     is_leader_of,
+    work_file_units_visible_to,
     work_files_visible_to,
 )
 from egov.orgs.models import Unit
@@ -261,3 +263,56 @@ def documents_to_file(user: Visitor, *, q: str, exclude: WorkFile | None = None)
     if exclude is not None:
         qs = qs.exclude(file_items__work_file=exclude)
     return qs.order_by("-issued_on", "-pk")
+
+
+def work_file_units(user: Visitor, *, limit: int = 300) -> list[Unit]:
+    """Units whose plans and files the user may read, in tree order (a long list is cut)."""
+    return list(work_file_units_visible_to(user)[:limit])
+
+
+def work_file_unit_get_for_user(*, user: Visitor, pk: int) -> Unit:
+    return get_object_or_404(work_file_units_visible_to(user), pk=pk)
+
+
+def file_plan(unit: Unit, year: int) -> QuerySet[FilePlanEntry]:
+    return (
+        FilePlanEntry.objects.filter(unit=unit, year=year)
+        .select_related("owner")
+        .annotate(file_count=Count("files"))
+        .order_by("code")
+    )
+
+
+def file_plan_entry_get_for_user(*, user: Visitor, pk: int) -> FilePlanEntry:
+    return get_object_or_404(
+        FilePlanEntry.objects.filter(unit__in=work_file_units_visible_to(user)).select_related(
+            "unit", "owner"
+        ),
+        pk=pk,
+    )
+
+
+def unit_staff(unit: Unit, *, limit: int = 200) -> list[tuple[int, str]]:
+    """People holding a working role over the unit (for "person in charge" choices)."""
+    ancestors = _ancestor_paths(unit.path)
+    rows = (
+        RoleAssignment.objects.active()
+        .filter(
+            unit__path__in=ancestors,
+            role__in=[Role.AGENCY_LEADER, Role.CLERK, Role.HEAD_OF_DIVISION, Role.SPECIALIST],
+        )
+        .values_list("user_id", "user__full_name")
+        .distinct()
+        .order_by("user__full_name")[:limit]
+    )
+    return [(pk, name) for pk, name in rows]
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def work_files_with_document(user: Visitor, document: Document) -> QuerySet[WorkFile]:
+    """The files (that the user may read) a document sits in."""
+    return work_files_visible_to(user).filter(items__document=document).order_by("-year", "code")
