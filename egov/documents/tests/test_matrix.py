@@ -14,6 +14,7 @@ from django.test import Client
 from conftest import _person, sign_in
 from egov.accounts.models import AccountKind, Role
 from egov.documents import services
+from egov.documents.tests import matrix_workfiles
 from egov.documents.tests.conftest import Office
 from egov.documents.tests.matrix import CASES
 from egov.documents.tests.matrix_base import PERSONAS, Case, World
@@ -39,7 +40,9 @@ def world(office: Office, registered: Any) -> World:
     entry = registered()
     services.entry_submit(entry=entry, leader=c.leader, by=c.clerk)
     entry.refresh_from_db()
-    return World(office=office, people=people, entry=entry, extra={})
+    world = World(office=office, people=people, entry=entry, extra={})
+    matrix_workfiles.extend_world(world)
+    return world
 
 
 def _request(client: Client, world: World, case: Case, url: str) -> int:

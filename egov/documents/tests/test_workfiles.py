@@ -343,3 +343,15 @@ def test_available_actions_come_from_the_table(office: Office, registered: Any, 
     assert available_actions(c.specialist, c.division) == [Action.FILE_OPEN]
     assert available_actions(c.head, c.division) == [Action.PLAN_EDIT, Action.FILE_OPEN]
     assert available_actions(office.outsider, c.division) == []
+
+
+def test_the_scheduler_pass_runs_the_transfer_warnings(
+    office: Office, registered: Any, open_file: WorkFile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from egov.cli import main as egov_main
+
+    _closed(office, registered, open_file, timezone.localdate() - dt.timedelta(days=350))
+    assert egov_main(["scheduler", "--once"]) == 0
+    assert "'work_files_transfer_warned': 1" in capsys.readouterr().out
+    open_file.refresh_from_db()
+    assert open_file.transfer_warned_at is not None
