@@ -93,6 +93,26 @@ def _check_year(year: int) -> int:
     return year
 
 
+def _plan_code_taken(year: int, code: str) -> DocumentError:
+    return DocumentError(
+        _("The plan for %(year)s already has a line with the code “%(code)s”.")
+        % {"year": year, "code": code},
+        field="code",
+    )
+
+
+def _check_plan_code_free(*, unit: Unit, year: int, code: str, entry: FilePlanEntry | None) -> None:
+    same = FilePlanEntry.objects.filter(unit=unit, year=year, code__iexact=code)
+    if entry is not None:
+        same = same.exclude(pk=entry.pk)
+        if entry.files.exists() and (entry.code != code or entry.year != year):
+            raise DocumentError(
+                _("A file was opened from this line: its code and year can no longer change."), field="code"
+            )
+    if same.exists():
+        raise _plan_code_taken(year, code)
+
+
 @transaction.atomic
 def file_plan_entry_save(
     *,
@@ -121,19 +141,7 @@ def file_plan_entry_save(
         "owner": owner,
     }
     _check_owner(owner, unit)
-    same = FilePlanEntry.objects.filter(unit=unit, year=year, code__iexact=code)
-    if entry is not None:
-        same = same.exclude(pk=entry.pk)
-        if entry.files.exists() and (entry.code != code or entry.year != year):
-            raise DocumentError(
-                _("A file was opened from this line: its code and year can no longer change."), field="code"
-            )
-    if same.exists():
-        raise DocumentError(
-            _("The plan for %(year)s already has a line with the code “%(code)s”.")
-            % {"year": year, "code": code},
-            field="code",
-        )
+    _check_plan_code_free(unit=unit, year=year, code=code, entry=entry)
     created = entry is None
     entry = entry or FilePlanEntry(unit=unit)
     for name, value in values.items():
@@ -142,11 +150,7 @@ def file_plan_entry_save(
         with transaction.atomic():
             entry.save()
     except IntegrityError as exc:  # the same code saved meanwhile by someone else
-        raise DocumentError(
-            _("The plan for %(year)s already has a line with the code “%(code)s”.")
-            % {"year": year, "code": code},
-            field="code",
-        ) from exc
+        raise _plan_code_taken(year, code) from exc
     audit(
         AuditEvent.WORK_FILE_CHANGED,
         by=by,
@@ -180,6 +184,32 @@ def work_file_code(*, unit: Unit, year: int, notation: str) -> str:
     return code
 
 
+def _check_opened_on(opened_on: dt.date | None) -> dt.date:
+    today = timezone.localdate()
+    if opened_on is not None and opened_on > today:
+        raise DocumentError(_("The opening date cannot be in the future."), field="opened_on")
+    return opened_on or today
+
+
+def _check_description(description: str) -> str:
+    description = " ".join(description.split())
+    if len(description) > 500:
+        raise DocumentError(_("The description has at most 500 characters."), field="description")
+    return description
+
+
+def _file_code_taken(code: str, field: str) -> DocumentError:
+    return DocumentError(
+        _("The agency already has a work file with the code “%(code)s”.") % {"code": code}, field=field
+    )
+
+
+def _check_file_code_free(*, unit: Unit, code: str, field: str) -> None:
+    agency = agency_of(unit)
+    if WorkFile.objects.filter(unit__path__startswith=agency.path, code__iexact=code).exists():
+        raise _file_code_taken(code, field)
+
+
 @transaction.atomic
 def work_file_open(
     *,
@@ -197,32 +227,22 @@ def work_file_open(
     person in charge taken from the line unless given) or ad hoc. The file code is unique within
     the agency, so the archive can tell every file apart."""
     require(Action.FILE_OPEN, by, unit)
-    today = timezone.localdate()
-    opened_on = opened_on or today
-    if opened_on > today:
-        raise DocumentError(_("The opening date cannot be in the future."), field="opened_on")
+    opened_on = _check_opened_on(opened_on)
     year = opened_on.year
     if plan_entry is not None:
         if plan_entry.unit_id != unit.pk:
             raise DocumentError(_("This line belongs to another unit's plan."), field="plan_entry")
-        notation = plan_entry.code
-        year = plan_entry.year
+        notation, year = plan_entry.code, plan_entry.year
         title = title or plan_entry.title
         retention = retention or plan_entry.retention
         owner = owner or plan_entry.owner
     owner = owner or by
     _check_owner(owner, unit)
-    description = " ".join(description.split())
-    if len(description) > 500:
-        raise DocumentError(_("The description has at most 500 characters."), field="description")
+    description = _check_description(description)
     code = work_file_code(unit=unit, year=year, notation=notation)
-    agency = agency_of(unit)
-    if WorkFile.objects.filter(unit__path__startswith=agency.path, code__iexact=code).exists():
-        raise DocumentError(
-            _("The agency already has a work file with the code “%(code)s”.") % {"code": code},
-            field="plan_entry" if plan_entry is not None else "code",
-        )
-    work_file = WorkFile.objects.create(
+    code_field = "plan_entry" if plan_entry is not None else "code"
+    _check_file_code_free(unit=unit, code=code, field=code_field)
+    work_file = WorkFile(
         unit=unit,
         plan_entry=plan_entry,
         year=year,
@@ -233,6 +253,11 @@ def work_file_open(
         description=description,
         opened_on=opened_on,
     )
+    try:
+        with transaction.atomic():
+            work_file.save()
+    except IntegrityError as exc:  # opened meanwhile by someone else
+        raise _file_code_taken(code, code_field) from exc
     audit(
         AuditEvent.WORK_FILE_CHANGED,
         by=by,

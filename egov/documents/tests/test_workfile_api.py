@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from conftest import sign_in
 from egov.documents import services
@@ -101,5 +102,8 @@ def test_legal_hold_through_the_api(office: Office) -> None:
     assert held.status_code == 200 and held.json()["legal_hold"] is True
     assert held.json()["actions"] == ["file_release"]
     refused = _post(_client(c.clerk), f"{BASE}/{work_file.pk}/close", {})
-    assert refused.status_code == 422 and "legal hold" in refused.json()["error"]["message"]
+    assert refused.status_code == 422
+    assert refused.json()["error"]["message"] == gettext(
+        "The work file is under legal hold: it cannot change."
+    )
     assert WorkFile.objects.get(pk=work_file.pk).legal_hold

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from egov.audit.models import AuditEntry, AuditEvent
 from egov.documents import services
@@ -266,7 +267,7 @@ def test_legal_hold_freezes_the_file_and_its_documents(
     assert doc.legal_hold
     with pytest.raises(WrongState) as held:
         services.work_file_add_document(work_file=open_file, document=doc, by=c.clerk)
-    assert "legal hold" in str(held.value)
+    assert str(held.value) == gettext("The work file is under legal hold: it cannot change.")
     with pytest.raises(WrongState):
         services.work_file_close(work_file=open_file, by=c.clerk)
     with pytest.raises(WrongState):
