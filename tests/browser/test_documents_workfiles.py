@@ -36,7 +36,11 @@ def test_work_file_pages_on_a_phone_and_a_laptop(
 ) -> None:
     c = office.committee
     work_file = services.work_file_open(
-        unit=c.unit, notation="01.TH", title="Hồ sơ triển khai chuyển đổi số năm nay", retention="10", by=c.clerk
+        unit=c.unit,
+        notation="01.TH",
+        title="Hồ sơ triển khai chuyển đổi số năm nay",
+        retention="10",
+        by=c.clerk,
     )
     document = registered(subject="V/v kiểm kê tài sản công năm nay").document
     services.work_file_add_document(work_file=work_file, document=document, by=c.clerk)
