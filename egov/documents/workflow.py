@@ -4,7 +4,10 @@ Three kinds of object are acted on: an incoming :class:`Entry` (the clerk regist
 submits it; the leader directs), an :class:`Assignment` (its handler records progress, forwards,
 asks for more time, reports done; the assigner decides extensions and accepts completion) and an
 outgoing :class:`Document` (the drafter writes and submits it, reviewers approve or send back,
-the clerk issues it, the clerk or the leader recalls or replaces it). Every service calls
+the clerk issues it, the clerk or the leader recalls or replaces it). A unit's file plan and its
+work files (:class:`WorkFile`: open, file into, close, legal hold, export) are ruled here too;
+the actions that create in a unit (a plan line, a new file) take the :class:`Unit` itself, which
+has no states. Every service calls
 :func:`require` first; the pages draw their buttons and the API answers from
 :func:`available_actions`. Nothing else decides."""
 
