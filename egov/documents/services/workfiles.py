@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -38,7 +37,7 @@ from egov.orgs.models import Unit
 # Annex VI: the file code is the agency identifier (13) + year (4) + the file's notation (20).
 NOTATION_MAX = 20
 CODE_MAX = 40
-_NOTATION = re.compile(r"^[0-9A-Za-zÀ-ỹĐđ][0-9A-Za-zÀ-ỹĐđ.\-_/]*$")
+_NOTATION_MARKS = frozenset(".-_/")
 # Only documents that exist as issued (or received) texts are filed; drafts stay with the drafter.
 FILEABLE_STATES = frozenset({DraftState.ISSUED, DraftState.RECALLED, DraftState.REPLACED})
 
@@ -55,7 +54,7 @@ def _check_notation(code: str) -> str:
         raise DocumentError(
             _("The file's code in the plan has at most %(n)s characters.") % {"n": NOTATION_MAX}, field="code"
         )
-    if not _NOTATION.match(code):
+    if not code[0].isalnum() or not all(ch.isalnum() or ch in _NOTATION_MARKS for ch in code):
         raise DocumentError(
             _("Use letters, digits, dots, dashes, underscores and slashes in the code, without spaces."),
             field="code",

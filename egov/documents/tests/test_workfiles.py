@@ -64,6 +64,9 @@ def test_plan_lines_are_unique_per_unit_and_year(office: Office) -> None:
     ("changes", "field"),
     [
         ({"code": "01 VP"}, "code"),
+        ({"code": "01\n02"}, "code"),
+        ({"code": "-01"}, "code"),
+        ({"code": "01×2"}, "code"),
         ({"code": "X" * 21}, "code"),
         ({"code": ""}, "code"),
         ({"title": "   "}, "title"),
@@ -128,6 +131,10 @@ def test_ad_hoc_files_and_their_bad_input(office: Office) -> None:
         unit=c.division, notation="TT.01", title="Thanh tra công vụ", retention="permanent", by=c.specialist
     )
     assert f.code.endswith(f".{YEAR}.TT.01") and f.owner == c.specialist
+    vietnamese = services.work_file_open(
+        unit=c.division, notation="TĐ_01/VP", title="Thi đua", retention="5", by=c.specialist
+    )
+    assert vietnamese.code.endswith(f".{YEAR}.TĐ_01/VP")
     with pytest.raises(DocumentError) as caught:
         services.work_file_open(unit=c.division, notation="X" * 21, title="T", retention="5", by=c.specialist)
     assert caught.value.field == "code"
@@ -139,7 +146,7 @@ def test_ad_hoc_files_and_their_bad_input(office: Office) -> None:
     # The auditor reads, never acts.
     with pytest.raises(ActionForbidden):
         services.work_file_open(unit=c.division, notation="A3", title="T", retention="5", by=office.admin)
-    assert WorkFile.objects.count() == 1
+    assert WorkFile.objects.count() == 2
 
 
 def test_too_long_agency_code_is_refused(office: Office) -> None:
