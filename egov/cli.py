@@ -214,7 +214,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def run_periodic_jobs() -> dict[str, int]:
     """One pass of the periodic jobs; safe to run in two schedulers at once (conditional updates)."""
-    from egov.documents.services import documents_sweep
+    from egov.documents.services import documents_sweep, transfer_warnings_sweep
     from egov.dossiers.services import overdue_sweep
     from egov.notifications.services import deliveries_retry_due
     from egov.portal.services import drafts_purge_expired
@@ -225,6 +225,7 @@ def run_periodic_jobs() -> dict[str, int]:
         **documents_sweep(),
         "deliveries_requeued": deliveries_retry_due(),
         "drafts_purged": drafts_purge_expired(),
+        "work_files_transfer_warned": transfer_warnings_sweep(),
         "audit_anchor_published": _publish_audit_anchor(),
     }
 

@@ -64,13 +64,31 @@ from egov.documents.services.issuing import (
 from egov.documents.services.sweeps import (
     documents_sweep,
 )
+from egov.documents.services.workfile_export import (
+    Export,
+    work_file_export,
+)
+from egov.documents.services.workfiles import (
+    DocumentNotFound,
+    file_plan_entry_save,
+    transfer_warnings_sweep,
+    work_file_add_document,
+    work_file_close,
+    work_file_code,
+    work_file_hold,
+    work_file_open,
+    work_file_release,
+    work_file_remove_document,
+)
 
 __all__ = [
     "ActionForbidden",
     "DocumentError",
     "DocumentIn",
+    "DocumentNotFound",
     "DraftIn",
     "DuplicateEntry",
+    "Export",
     "IssuePreview",
     "RecipientIn",
     "WrongState",
@@ -99,6 +117,7 @@ __all__ = [
     "entry_submit",
     "extension_decide",
     "extension_request",
+    "file_plan_entry_save",
     "find_duplicate",
     "format_number",
     "identifier_for",
@@ -109,4 +128,13 @@ __all__ = [
     "review_approve",
     "review_chain",
     "review_send_back",
+    "transfer_warnings_sweep",
+    "work_file_add_document",
+    "work_file_close",
+    "work_file_code",
+    "work_file_export",
+    "work_file_hold",
+    "work_file_open",
+    "work_file_release",
+    "work_file_remove_document",
 ]

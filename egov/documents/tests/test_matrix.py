@@ -14,6 +14,7 @@ from django.test import Client
 from conftest import _person, sign_in
 from egov.accounts.models import AccountKind, Role
 from egov.documents import services
+from egov.documents.tests import matrix_workfiles
 from egov.documents.tests.conftest import Office
 from egov.documents.tests.drafting_helpers import matrix_extras as drafting_extras
 from egov.documents.tests.matrix import CASES
@@ -43,7 +44,9 @@ def world(office: Office, registered: Any) -> World:
     extra: dict[str, Any] = {}
     extra.update(drafting_extras(office))  # drafting: a draft, one in review, one approved, one issued
     _handling_extras(office, registered, extra)
-    return World(office=office, people=people, entry=entry, extra=extra)
+    world = World(office=office, people=people, entry=entry, extra=extra)
+    matrix_workfiles.extend_world(world)
+    return world
 
 
 def _handling_extras(office: Office, registered: Any, extra: dict[str, Any]) -> None:
