@@ -1,8 +1,6 @@
 """API: registers (list, create, update, lines of a year), the handling report and the access
 log. The same services, reads and rules as the pages."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Any
 
@@ -112,6 +110,10 @@ class ReportOut(Schema):
     total: StatusOut
     units: list[StatusOut]
     people: list[StatusOut]
+
+
+class LinesQuery(Schema):
+    year: Annotated[int, Field(ge=1900, le=2199)] | None = None
 
 
 class PeriodQuery(Schema):
@@ -228,11 +230,9 @@ def register_update(request: HttpRequest, register_id: int, payload: RegisterIn)
     summary="A register's lines of a year, newest first",
 )
 @paginate(PageNumberPagination, page_size=50)
-def register_lines(
-    request: HttpRequest, register_id: int, year: Annotated[int, Field(ge=1900, le=2199)] | None = None
-) -> Any:
+def register_lines(request: HttpRequest, register_id: int, query: Query[LinesQuery]) -> Any:
     register = register_get_for_user(user=request.user, pk=register_id)
-    year = year or timezone.localdate().year
+    year = query.year or timezone.localdate().year
     if register.kind == RegisterKind.INCOMING:
         return register_entries(register, year)
     return register_documents(register, year)

@@ -39,7 +39,17 @@ def world(office: Office, registered: Any) -> World:
     entry = registered()
     services.entry_submit(entry=entry, leader=c.leader, by=c.clerk)
     entry.refresh_from_db()
-    return World(office=office, people=people, entry=entry, extra={})
+    world = World(office=office, people=people, entry=entry, extra={})
+    _registers_extras(world)
+    return world
+
+
+def _registers_extras(world: World) -> None:
+    """Registers area: a secret document at the committee with a grant to its specialist, and
+    a readable PDF of the world's entry (for the watermarked download)."""
+    from egov.documents.tests.matrix_registers import extras
+
+    extras(world)
 
 
 def _request(client: Client, world: World, case: Case, url: str) -> int:
