@@ -294,11 +294,13 @@ def access_log_for(
     if person:
         qs = qs.filter(Q(user__username__icontains=person) | Q(user__full_name__icontains=person))
     if document:
-        qs = qs.filter(
-            Q(document__number=document)
-            | Q(document__notation__icontains=document)
-            | Q(document__subject__icontains=document)
-        )
+        match = Q(document__number=document) | Q(document__subject__icontains=document)
+        number, _slash, notation = document.partition("/")
+        if notation:  # "12/UBND-VP" as printed
+            match |= Q(document__number=number.strip(), document__notation__iexact=notation.strip())
+        else:
+            match |= Q(document__notation__icontains=document)
+        qs = qs.filter(match)
     if start is not None:
         qs = qs.filter(at__gte=bounds(start, start)[0])
     if end is not None:

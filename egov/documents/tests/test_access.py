@@ -166,6 +166,8 @@ def test_access_log_page_filters_and_exports(client: Client, office: Office, reg
     assert c.clerk.get_full_name() not in body and c.leader.get_full_name() in body
     body = client.get(url + "&document=lễ hội").content.decode()
     assert "UBND-VP" in body and "BNV-CCVC" not in body
+    body = client.get(url + "&document=1234/BNV-CCVC").content.decode()
+    assert "BNV-CCVC" in body and "UBND-VP" not in body
     assert client.get(url + "&start=99/99/2026").status_code == 422
     response = client.get(url + "&format=xlsx")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active

@@ -17,10 +17,10 @@ MAX_DAYS = 5 * 366
 
 
 class RegisterForm(StyledFormMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=RegisterKind.choices)
-    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of register"), choices=RegisterKind.choices)
+    name = forms.CharField(label=_("Register name"), max_length=200)
     code = forms.CharField(
-        label=_("Code"), max_length=20, help_text=_("Unique within the agency, e.g. DEN, DI, QD.")
+        label=_("Register code"), max_length=20, help_text=_("Unique within the agency, e.g. DEN, DI, QD.")
     )
     is_secret = forms.BooleanField(label=_("Register of secret documents"), required=False)
     document_types = forms.MultipleChoiceField(
