@@ -311,6 +311,15 @@ def register_pdf(printed: PrintedRegister) -> bytes:
     return bytes(HTML(string=register_html(printed)).write_pdf())
 
 
+def xlsx_append(sheet: Any, values: list[Any]) -> None:
+    """Append a row; text a spreadsheet would run as a formula ("=…", "+…", "-…", "@…": a
+    subject typed by anyone) is stored as text."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value[:1] in {"=", "+", "-", "@"}:
+            cell.data_type = "s"
+
+
 def register_xlsx(printed: PrintedRegister) -> bytes:
     """The same register as a spreadsheet: title rows, the numbered column heads, one row a line."""
     from openpyxl import Workbook
@@ -335,7 +344,7 @@ def register_xlsx(printed: PrintedRegister) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for row in printed.rows:
-        ws.append(_cells(printed, row))
+        xlsx_append(ws, _cells(printed, row))
     widths = [12, 8, 28, 18, 12, 50, 24, 12, 18] if printed.incoming else [18, 12, 50, 24, 30, 24, 10, 18]
     for i, width in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = width

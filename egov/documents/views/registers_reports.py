@@ -136,7 +136,8 @@ def stats_xlsx(rows: Any) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for log in rows:
-        ws.append(
+        printing.xlsx_append(
+            ws,
             [
                 timezone.localtime(log.at).strftime("%d/%m/%Y %H:%M:%S"),
                 log.user.username,
@@ -145,7 +146,7 @@ def stats_xlsx(rows: Any) -> bytes:
                 log.document.number_notation or f"#{log.document_id}",
                 log.document.subject,
                 log.file.name if log.file is not None else "",
-            ]
+            ],
         )
     out = io.BytesIO()
     wb.save(out)
