@@ -21,7 +21,7 @@ from egov.documents import stats
 from egov.documents.errors import DocumentError
 from egov.documents.models import Document, DocumentType, Entry, Register, RegisterKind
 from egov.documents.permissions import can_administer, can_read_access_log
-from egov.documents.selectors import register_documents, register_entries, register_get_for_user
+from egov.documents.selectors import register_get_for_user
 from egov.documents.services import registers as services
 from egov.orgs.models import Unit
 
@@ -232,10 +232,7 @@ def register_update(request: HttpRequest, register_id: int, payload: RegisterIn)
 @paginate(PageNumberPagination, page_size=50)
 def register_lines(request: HttpRequest, register_id: int, query: Query[LinesQuery]) -> Any:
     register = register_get_for_user(user=request.user, pk=register_id)
-    year = query.year or timezone.localdate().year
-    if register.kind == RegisterKind.INCOMING:
-        return register_entries(register, year)
-    return register_documents(register, year)
+    return stats.RegisterLines(register, query.year or timezone.localdate().year)
 
 
 def _agency_for(request: HttpRequest, agency_id: int, allowed: Any) -> Unit:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from conftest import sign_in
 from egov.documents.models import AccessKind, AccessLog, Register
@@ -80,3 +81,17 @@ def test_records_view_logs_only_successful_answers(office: Office, registered: A
     assert list(AccessLog.objects.values_list("kind", "user_id")) == [
         (AccessKind.VIEW, office.committee.clerk.pk)
     ]
+
+
+def test_register_pages_are_number_ranges(client: Client, office: Office, registered: Any) -> None:
+    from egov.documents.stats import RegisterLines
+
+    for i in range(5):
+        registered(number=str(10 + i), notation="BNV")
+    lines = RegisterLines(office.committee.incoming, timezone.localdate().year)
+    assert lines.count() == 5
+    assert [e.arrival_number for e in lines[0:2]] == [5, 4]
+    assert [e.arrival_number for e in lines[4:6]] == [1]
+    sign_in(client, office.committee.clerk)
+    page2 = client.get(f"{BASE}/{office.committee.incoming.pk}/lines?page=2&page_size=2").json()
+    assert page2["count"] == 5

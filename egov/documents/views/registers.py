@@ -25,9 +25,9 @@ from egov.documents import printing
 from egov.documents.errors import DocumentError
 from egov.documents.models import Register, RegisterKind
 from egov.documents.permissions import AGENCY_KINDS, agency_of, can_administer
-from egov.documents.selectors import profile_for, register_documents, register_entries, register_get_for_user
+from egov.documents.selectors import profile_for, register_get_for_user
 from egov.documents.services import registers as services
-from egov.documents.stats import agencies_for
+from egov.documents.stats import RegisterLines, agencies_for
 from egov.documents.views import registers_reports
 from egov.documents.views.registers_forms import PeriodForm, ProfileForm, RegisterForm, period_data
 from egov.orgs.models import Unit
@@ -130,8 +130,8 @@ def register_page(request: HttpRequest, pk: int) -> HttpResponse:
     register = register_get_for_user(user=request.user, pk=pk)
     year = _year(request)
     incoming = register.kind == RegisterKind.INCOMING
-    qs: Any = register_entries(register, year) if incoming else register_documents(register, year)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    lines: Any = RegisterLines(register, year)
+    page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     context = {
         "register": register,
