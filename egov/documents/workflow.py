@@ -36,6 +36,7 @@ from egov.documents.models import (
     EntryState,
     Medium,
     ReviewState,
+    Secrecy,
     WorkFile,
     WorkFileState,
 )
@@ -75,6 +76,9 @@ class Action(StrEnum):
     RECALL = "recall"
     REPLACE = "replace"
     ABANDON = "abandon"
+    # On a secret document: who else may read it.
+    GRANT_ACCESS = "grant_access"
+    REVOKE_ACCESS = "revoke_access"
     # On a unit's file plan and work files (hồ sơ công việc).
     PLAN_EDIT = "plan_edit"
     FILE_OPEN = "file_open"
@@ -213,6 +217,23 @@ def _drafted_here(document: Document) -> bool:
     return document.drafting_unit_id is not None
 
 
+def holding_agencies(document: Document) -> list[Unit]:
+    """The agencies that hold a document: its issuer here and every agency that registered it."""
+    ids = set(Entry.objects.filter(document=document).values_list("agency_id", flat=True))
+    if document.issuer_unit_id is not None:
+        ids.add(document.issuer_unit_id)
+    return list(Unit.objects.filter(pk__in=ids))
+
+
+def _holding_leader(user: Visitor, document: Document) -> bool:
+    """A leader of an agency that holds the document decides who else may read it."""
+    return is_staff_user(user) and any(is_leader_of(user, a) for a in holding_agencies(document))
+
+
+def _is_secret(document: Document) -> bool:
+    return document.secrecy != Secrecy.NONE
+
+
 @dataclass(frozen=True)
 class Rule:
     subject: type
@@ -257,6 +278,8 @@ RULES: dict[Action, Rule] = {
     Action.REPLACE: Rule(
         Document, frozenset({DraftState.ISSUED}), _issuer_clerk_or_leader, when=_drafted_here
     ),
+    Action.GRANT_ACCESS: Rule(Document, frozenset(DraftState), _holding_leader, when=_is_secret),
+    Action.REVOKE_ACCESS: Rule(Document, frozenset(DraftState), _holding_leader, when=_is_secret),
 }
 
 

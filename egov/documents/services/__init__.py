@@ -5,6 +5,13 @@ names other apps and the tests use, so ``from egov.documents import services`` w
 
 from __future__ import annotations
 
+from egov.documents.services.access import (
+    access_grant,
+    access_record,
+    access_revoke,
+    file_download_response,
+    records_view,
+)
 from egov.documents.services.common import (
     ActionForbidden,
     DocumentError,
@@ -61,6 +68,10 @@ from egov.documents.services.issuing import (
     issue_preview,
     organ_id_of,
 )
+from egov.documents.services.registers import (
+    document_profile_save,
+    register_save,
+)
 from egov.documents.services.sweeps import (
     documents_sweep,
 )
@@ -92,6 +103,9 @@ __all__ = [
     "IssuePreview",
     "RecipientIn",
     "WrongState",
+    "access_grant",
+    "access_record",
+    "access_revoke",
     "assignment_accept_done",
     "assignment_forward",
     "assignment_note",
@@ -101,6 +115,7 @@ __all__ = [
     "delegation_revoke",
     "document_file_store",
     "document_issue",
+    "document_profile_save",
     "document_recall",
     "document_replace",
     "documents_sweep",
@@ -117,6 +132,7 @@ __all__ = [
     "entry_submit",
     "extension_decide",
     "extension_request",
+    "file_download_response",
     "file_plan_entry_save",
     "find_duplicate",
     "format_number",
@@ -124,7 +140,9 @@ __all__ = [
     "issue_preview",
     "notation_for",
     "organ_id_of",
+    "records_view",
     "register_number_next",
+    "register_save",
     "review_approve",
     "review_chain",
     "review_send_back",

@@ -46,6 +46,7 @@ def world(office: Office, registered: Any) -> World:
     _handling_extras(office, registered, extra)
     world = World(office=office, people=people, entry=entry, extra=extra)
     matrix_workfiles.extend_world(world)
+    _registers_extras(world)
     return world
 
 
@@ -73,6 +74,14 @@ def _handling_extras(office: Office, registered: Any, extra: dict[str, Any]) -> 
     extra["delegation"] = services.delegation_create(
         agency=c.unit, delegate=c.head, starts_on=later, ends_on=later, by=c.leader
     )
+
+
+def _registers_extras(world: World) -> None:
+    """Registers area: a secret document at the committee with a grant to its specialist, and
+    a readable PDF of the world's entry (for the watermarked download)."""
+    from egov.documents.tests.matrix_registers import extras
+
+    extras(world)
 
 
 def _request(client: Client, world: World, case: Case, url: str) -> int:
