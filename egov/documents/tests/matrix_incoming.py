@@ -14,7 +14,8 @@ def _registered(w: World) -> int:
 
 
 def _file(w: World) -> str:
-    stored = w.entry.document.files.get()
+    stored = w.entry.document.files.order_by("pk").first()
+    assert stored is not None
     return reverse("documents:entry_file", args=[w.entry.pk, stored.pk])
 
 
