@@ -279,6 +279,7 @@ def test_a_delegate_reads_and_directs_through_the_pages(office: Office, register
     today = timezone.localdate()
     services.delegation_create(agency=c.unit, delegate=c.head, starts_on=today, ends_on=today, by=c.leader)
     assert StaffMessage.objects.filter(recipient=c.head, kind="documents.delegation").exists()
+    assert c.leader.get_full_name() in head.get(reverse("documents:inbox")).content.decode()
     page = head.get(entry.get_absolute_url())
     assert (
         page.status_code == 200
