@@ -15,7 +15,7 @@ from egov.accounts.models import User
 from egov.core.api import OBJECT_ERRORS, SIGNED_IN_ERRORS
 from egov.core.schema import Block, Day
 from egov.documents import selectors, selectors_handling, services
-from egov.documents.api.incoming import refused, staff
+from egov.documents.api.incoming import Mapped, refused, staff
 from egov.documents.errors import DocumentError
 from egov.documents.models import Assignment, AssignmentRole, Direction
 from egov.documents.workflow import available_actions
@@ -160,7 +160,7 @@ class InboxFilters(Schema):
 @paginate(PageNumberPagination, page_size=50)
 def inbox(request: HttpRequest, filters: Query[InboxFilters]) -> Any:
     user = staff(request)
-    return [assignment_out(a, user) for a in selectors.handler_assignments(user, role=filters.role)]
+    return Mapped(selectors.handler_assignments(user, role=filters.role), lambda a: assignment_out(a, user))
 
 
 @router.get(

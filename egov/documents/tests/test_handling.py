@@ -280,6 +280,13 @@ def test_sweeps_act_once(office: Office, submitted: Entry, registered: Any) -> N
     assert submission_clock_sweep() == 1
     assert submission_clock_sweep() == 0
     assert StaffMessage.objects.filter(recipient=c.clerk, kind="documents.submit_late").count() == 1
+    # A department's own clerk is told, not the committee's above it.
+    d = office.department
+    late_dept = registered(d, number="56")
+    Entry.objects.filter(pk=late_dept.pk).update(submit_due_at=timezone.now() - dt.timedelta(hours=1))
+    assert submission_clock_sweep() == 1
+    assert StaffMessage.objects.filter(recipient=d.clerk, kind="documents.submit_late").count() == 1
+    assert StaffMessage.objects.filter(recipient=c.clerk, kind="documents.submit_late").count() == 1
 
     lead = _direct(office, submitted, due=3).assignments.get(role=AssignmentRole.LEAD)
     soon = timezone.now() + dt.timedelta(minutes=30)

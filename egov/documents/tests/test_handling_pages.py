@@ -268,6 +268,8 @@ def test_api_register_direct_and_handle(office: Office) -> None:
     )
     assert done.status_code == 200
     assert leader.get(f"{API}/entries/{entry_id}").json()["state"] == "done"
+    listed = leader.get(f"{API}/entries?state=done").json()
+    assert listed["count"] == 1 and listed["items"][0]["id"] == entry_id
 
 
 def test_a_delegate_reads_and_directs_through_the_pages(office: Office, registered: Any) -> None:
@@ -279,6 +281,7 @@ def test_a_delegate_reads_and_directs_through_the_pages(office: Office, register
     today = timezone.localdate()
     services.delegation_create(agency=c.unit, delegate=c.head, starts_on=today, ends_on=today, by=c.leader)
     assert StaffMessage.objects.filter(recipient=c.head, kind="documents.delegation").exists()
+    assert c.leader.get_full_name() in head.get(reverse("documents:inbox")).content.decode()
     page = head.get(entry.get_absolute_url())
     assert (
         page.status_code == 200

@@ -127,7 +127,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", AssignmentRole.LEAD)
     if tab not in dict(TABS):
         tab = AssignmentRole.LEAD
-    now = timezone.now()
+    now, today = timezone.now(), timezone.localdate()
     qs = selectors.handler_assignments(request.user, role=tab)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [(a, selectors_handling.deadline_bucket(a.due_at, now=now)) for a in page]
@@ -138,7 +138,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "inbox_messages": staff_messages_for(request.user)[:20],
-        "delegations": selectors_handling.delegations_of(request.user).filter(revoked_at__isnull=True)[:5],
+        # The inboxes the user holds for others today.
+        "delegations": selectors_handling.delegations_of(request.user).filter(
+            delegate_id=request.user.pk, revoked_at__isnull=True, starts_on__lte=today, ends_on__gte=today
+        )[:5],
         "is_clerk": clerk_agencies(request.user).exists(),
         "is_leader": bool(leader_agencies(actor(request))),
     }
