@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from egov.accounts.types import AuthedRequest
 from egov.catalog import selectors, services
 from egov.catalog.data import ProcedureData, budget_hours, legal_limit_hours, validate
 from egov.catalog.exchange import catalog_export_bytes, catalog_import_bytes
@@ -74,7 +75,7 @@ def public_detail(request: HttpRequest, code: str) -> HttpResponse:
 # ------------------------------------------------------------------ officers
 
 
-def _require_officer(request: HttpRequest) -> None:
+def _require_officer(request: AuthedRequest) -> None:
     if not can_edit_catalogue(request.user):
         raise PermissionDenied
 
@@ -145,7 +146,7 @@ def _error_summary(form: Any, formsets: dict[str, Any]) -> list[str]:
     return lines
 
 
-def procedure_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+def procedure_edit(request: AuthedRequest, code: str | None = None) -> HttpResponse:
     _require_officer(request)
     procedure = selectors.procedure_get_for_officer(user=request.user, code=code) if code else None
     latest = (
@@ -197,7 +198,7 @@ def procedure_edit(request: HttpRequest, code: str | None = None) -> HttpRespons
     return render(request, "catalog/edit.html", context, status=422 if has_errors else 200)
 
 
-def manage_detail(request: HttpRequest, code: str) -> HttpResponse:
+def manage_detail(request: AuthedRequest, code: str) -> HttpResponse:
     _require_officer(request)
     procedure = selectors.procedure_get_for_officer(user=request.user, code=code)
     versions = list(selectors.procedure_versions(procedure).select_related("field"))
@@ -237,7 +238,7 @@ def manage_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "catalog/manage_detail.html", context, status=422 if failed else 200)
 
 
-def catalogue_import(request: HttpRequest) -> HttpResponse:
+def catalogue_import(request: AuthedRequest) -> HttpResponse:
     _require_officer(request)
     form = CatalogueImportForm(request.POST or None, request.FILES or None)
     errors: list[Any] = []

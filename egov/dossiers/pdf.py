@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
 from egov.audit.services import audit_record
 from egov.dossiers.models import Dossier, DossierFile, DossierState, FileKind
@@ -156,7 +157,7 @@ def _stored_form(dossier: Dossier, form_no: str, content_key: str) -> DossierFil
     return dossier.files.filter(kind=FileKind.FORM, form_no=form_no, content_key=content_key).first()
 
 
-def dossier_form_issue(*, dossier: Dossier, form_no: str, by: Any) -> DossierFile:
+def dossier_form_issue(*, dossier: Dossier, form_no: str, by: Actor) -> DossierFile:
     """Issue the form: the stored copy of the same content, or one rendered, stored and audited now.
 
     The HTML is cheap and its hash is the content key; the PDF is rendered only when no stored

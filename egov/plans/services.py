@@ -19,6 +19,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
 from egov.audit.services import audit_record
 from egov.plans.metrics import METRICS
@@ -105,7 +106,7 @@ def _save(instance: models.Model, values: dict[str, Any], summary: LoadSummary, 
 
 
 @transaction.atomic
-def plan_targets_load(*, content: str | bytes, plan: str, by: Any) -> LoadSummary:
+def plan_targets_load(*, content: str | bytes, plan: str, by: Actor | None) -> LoadSummary:
     """Load one plan's targets (key, indicator, scope, target[_YEAR], baseline[_YEAR], unit,
     how_measured[_in_egov]) in file order."""
     errors: list[tuple[int, str]] = []
@@ -158,7 +159,7 @@ def plan_targets_load(*, content: str | bytes, plan: str, by: Any) -> LoadSummar
 
 # long: to be split (issue #23)
 @transaction.atomic
-def index766_load(*, content: str | bytes, by: Any) -> LoadSummary:
+def index766_load(*, content: str | bytes, by: Actor | None) -> LoadSummary:
     """Load the service index's groups and indicators (group_key, group_name, group_max_points,
     key, name, max_points, numerator_metric, denominator_metric, definition), checking that
     every metric exists and that each group's indicators add up to its maximum."""
@@ -253,7 +254,7 @@ def index766_load(*, content: str | bytes, by: Any) -> LoadSummary:
 
 
 @transaction.atomic
-def load_plan_data(*, by: Any) -> dict[str, LoadSummary]:
+def load_plan_data(*, by: Actor | None) -> dict[str, LoadSummary]:
     """The demo's plan (195/KH-UBND targets for 2021) and the default service index definition."""
     return {
         "targets": plan_targets_load(content=DEMO_TARGETS_FILE.read_bytes(), plan=PLAN_2021, by=by),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from egov.accounts.types import AuthedRequest
 from egov.catalog.models import VersionStatus
 from egov.catalog.selectors import procedure_public_get
 from egov.dossiers.services import ApplicantIn, DossierError
@@ -190,7 +191,7 @@ def _papers_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
 
 
 # long: to be split (issue #23)
-def _review_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
+def _review_step(request: AuthedRequest, draft: PortalDraft) -> HttpResponse:
     applicant = ApplicantStepForm(data=draft.data.get("applicant", {}))
     units = _unit_choices(draft)
     delivery = DeliveryStepForm(data=draft.data.get("delivery", {}), units=units)

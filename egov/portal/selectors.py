@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from egov.accounts.types import Actor, Visitor
 from egov.catalog.models import ProcedureVersion
 from egov.catalog.selectors import versions_in_force
 from egov.dossiers.events import EVENT_LABELS
@@ -43,17 +44,17 @@ from egov.portal.models import SATISFIED_SCORES, Feedback, PortalDraft, Rating
 # ---------------------------------------------------------------- a citizen's own things
 
 
-def citizen_dossiers(user: Any) -> QuerySet[Dossier]:
+def citizen_dossiers(user: Actor) -> QuerySet[Dossier]:
     """The dossiers this person applied for (online, or at a counter with their account)."""
     return dossiers_visible_to(user).filter(applicant_user=user).order_by("-created_at", "-pk")
 
 
-def citizen_dossier_get(*, user: Any, pk: int) -> Dossier:
+def citizen_dossier_get(*, user: Actor, pk: int) -> Dossier:
     """One of the citizen's own dossiers; 404 for anybody else's, whoever is asking."""
     return get_object_or_404(citizen_dossiers(user), pk=pk)
 
 
-def citizen_drafts(user: Any) -> QuerySet[PortalDraft]:
+def citizen_drafts(user: Actor) -> QuerySet[PortalDraft]:
     return (
         PortalDraft.objects.filter(user=user, dossier__isnull=True)
         .select_related("version__procedure")
@@ -61,7 +62,7 @@ def citizen_drafts(user: Any) -> QuerySet[PortalDraft]:
     )
 
 
-def draft_get_for_user(*, user: Any, pk: int) -> PortalDraft:
+def draft_get_for_user(*, user: Actor, pk: int) -> PortalDraft:
     return get_object_or_404(
         PortalDraft.objects.select_related("version__procedure", "version__field"), pk=pk, user=user
     )
@@ -304,15 +305,15 @@ def dossier_lookup(*, code: str, proof: str) -> PublicStatus | None:
 # ---------------------------------------------------------------- feedback
 
 
-def citizen_feedback(user: Any) -> QuerySet[Feedback]:
+def citizen_feedback(user: Actor) -> QuerySet[Feedback]:
     return Feedback.objects.filter(user=user).select_related("dossier", "procedure")
 
 
-def citizen_feedback_get(*, user: Any, pk: int) -> Feedback:
+def citizen_feedback_get(*, user: Actor, pk: int) -> Feedback:
     return get_object_or_404(citizen_feedback(user), pk=pk)
 
 
-def feedback_visible_to_staff(user: Any) -> QuerySet[Feedback]:
+def feedback_visible_to_staff(user: Visitor) -> QuerySet[Feedback]:
     """System administrators see all feedback; other staff the feedback about dossiers they
     can see. Feedback about a procedure alone goes to the system administrators."""
     base = Feedback.objects.select_related("user", "dossier", "procedure", "answered_by")
@@ -321,7 +322,7 @@ def feedback_visible_to_staff(user: Any) -> QuerySet[Feedback]:
     return base.filter(dossier__in=dossiers_visible_to(user).values("pk"))
 
 
-def feedback_get_for_staff(*, user: Any, pk: int) -> Feedback:
+def feedback_get_for_staff(*, user: Visitor, pk: int) -> Feedback:
     return get_object_or_404(feedback_visible_to_staff(user), pk=pk)
 
 

@@ -15,7 +15,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
@@ -28,13 +27,14 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.models import Role
 from egov.accounts.permissions import is_staff_user, is_system_admin, role_paths
+from egov.accounts.types import Visitor
 from egov.dossiers.models import DossierState
 from egov.orgs.models import Unit, UnitKind, UnitQuerySet
 from egov.reports.ii06a import VN, base_queryset, column_filters
 from egov.reports.periods import Period
 
 
-def report_units_for(user: Any) -> UnitQuerySet:
+def report_units_for(user: Visitor) -> UnitQuerySet:
     """Units the user may report on: those under any role they hold; everything for system admins."""
     if is_system_admin(user):
         return Unit.objects.all()
@@ -43,7 +43,7 @@ def report_units_for(user: Any) -> UnitQuerySet:
     return Unit.objects.in_subtrees(role_paths(user, {r.value for r in Role}))
 
 
-def report_unit_for_statistics(*, user: Any, unit_id: int | None = None, code: str = "") -> Unit:
+def report_unit_for_statistics(*, user: Visitor, unit_id: int | None = None, code: str = "") -> Unit:
     """The unit a statistics request names (by id, else by agency identifier / statistics code):
     PermissionDenied for anyone who is not a civil servant, 404 for a unit outside their reach."""
     if not is_staff_user(user):
@@ -51,7 +51,7 @@ def report_unit_for_statistics(*, user: Any, unit_id: int | None = None, code: s
     return report_unit_get(user=user, pk=unit_id or None, code=code)
 
 
-def report_unit_get(*, user: Any, pk: int | None = None, code: str = "") -> Unit:
+def report_unit_get(*, user: Visitor, pk: int | None = None, code: str = "") -> Unit:
     """A unit by id, or by agency identifier / statistics code (current units first), if the user
     may report on it; 404 otherwise."""
     qs = report_units_for(user)
@@ -90,7 +90,7 @@ def _depth(unit: Unit) -> int:
     return unit.path.count("/")
 
 
-def unit_choices_for(user: Any, *, today: dt.date | None = None) -> list[Unit]:
+def unit_choices_for(user: Visitor, *, today: dt.date | None = None) -> list[Unit]:
     """Current units the user may see statistics of, in tree order; falls back to any of their
     units when they hold roles only in one-stop departments or divisions."""
     today = today or timezone.localdate()
@@ -99,7 +99,7 @@ def unit_choices_for(user: Any, *, today: dt.date | None = None) -> list[Unit]:
     return chosen or list(units.order_by("path"))
 
 
-def default_unit_for(user: Any, units: list[Unit]) -> Unit | None:
+def default_unit_for(user: Visitor, units: list[Unit]) -> Unit | None:
     """The current province for system administrators, otherwise the user's highest unit."""
     if not units:
         return None

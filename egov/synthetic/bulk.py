@@ -36,6 +36,7 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
+from egov.accounts.types import Actor
 from egov.dossiers.models import (
     DailyCounter,
     Dossier,
@@ -423,7 +424,7 @@ def bulk_generate(
     pool_size: int = POOL_SIZE,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
-    by: Any = None,
+    by: Actor | None = None,
 ) -> int:
     """Insert ``dossiers`` complete synthetic dossiers received over ``years`` years before ``end``
     (or from ``start``; with ``ended_only`` all of them ended before ``end``).

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
 from egov.dossiers.errors import DossierError
 from egov.dossiers.models import (
@@ -37,18 +38,18 @@ def _end_open_pause(dossier: Dossier, at: dt.datetime) -> None:
 
 
 @transaction.atomic
-def dossier_stop(*, dossier: Dossier, reason: str, by: Any) -> Dossier:
+def dossier_stop(*, dossier: Dossier, reason: str, by: Actor) -> Dossier:
     """Stop processing (form 05)."""
     return _terminate(dossier, DossierState.STOPPED, "stopped", AuditEvent.DOSSIER_STOPPED, reason, by)
 
 
 @transaction.atomic
-def dossier_withdraw(*, dossier: Dossier, reason: str, by: Any) -> Dossier:
+def dossier_withdraw(*, dossier: Dossier, reason: str, by: Actor) -> Dossier:
     """Record that the applicant withdrew the dossier."""
     return _terminate(dossier, DossierState.WITHDRAWN, "withdrawn", AuditEvent.DOSSIER_WITHDRAWN, reason, by)
 
 
-def _terminate(dossier: Dossier, state: str, kind: str, event: str, reason: str, by: Any) -> Dossier:
+def _terminate(dossier: Dossier, state: str, kind: str, event: str, reason: str, by: Actor) -> Dossier:
     dossier = _locked(dossier)
     require(Action.STOP if state == DossierState.STOPPED else Action.WITHDRAW, by, dossier)
     if not reason.strip():
@@ -71,7 +72,7 @@ def _terminate(dossier: Dossier, state: str, kind: str, event: str, reason: str,
 
 @transaction.atomic
 def dossier_decide(
-    *, dossier: Dossier, outcome: str, reason: str, by: Any, result_file: Any = None
+    *, dossier: Dossier, outcome: str, reason: str, by: Actor, result_file: Any = None
 ) -> Dossier:
     """Record the result; the dossier is resolved now and classified for good against the
     legal due time. Processing moves to the final (return) step."""
@@ -107,7 +108,7 @@ def dossier_decide(
 
 
 @transaction.atomic
-def dossier_return(*, dossier: Dossier, by: Any, received_by: str, tracking: str = "") -> Dossier:
+def dossier_return(*, dossier: Dossier, by: Actor, received_by: str, tracking: str = "") -> Dossier:
     """Hand the result over (counter, post with tracking number, or online); entered in the register (form 07)."""
     dossier = _locked(dossier)
     require(Action.RETURN, by, dossier)

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
 from egov.catalog.models import ProcedureVersion, VersionStatus
 from egov.catalog.selectors import version_rules
@@ -103,7 +104,7 @@ def _new_dossier(
     resolving_unit: Unit,
     channel: str,
     applicant: ApplicantIn,
-    applicant_user: Any,
+    applicant_user: Actor | None,
     return_method: str,
     return_address: str,
     summary: str,
@@ -136,7 +137,7 @@ def _new_dossier(
     return dossier
 
 
-def _save_new(dossier: Dossier, *, papers: list[PaperIn], files: list[Any] | None, by: Any) -> None:
+def _save_new(dossier: Dossier, *, papers: list[PaperIn], files: list[Any] | None, by: Actor | None) -> None:
     """Validate and insert a new dossier with its papers and scanned files."""
     # Foreign keys are objects in hand (re-reading them proves nothing the database's constraints
     # do not), and the code is unique by construction (the locked counter; the unique index backs it).
@@ -188,13 +189,13 @@ def dossier_receive(
     applicant: ApplicantIn,
     papers: list[PaperIn],
     return_method: str,
-    by: Any,
+    by: Actor,
     resolving_unit: Unit | None = None,
     return_address: str = "",
     fees_collected: int = 0,
     summary: str = "",
     received_at: dt.datetime | None = None,
-    applicant_user: Any = None,
+    applicant_user: Actor | None = None,
     files: list[Any] | None = None,
     intake_token: str | None = None,
 ) -> Dossier:
@@ -265,7 +266,7 @@ def dossier_register_online(
     applicant: ApplicantIn,
     papers: list[PaperIn],
     return_method: str,
-    applicant_user: Any,
+    applicant_user: Actor | None,
     files: list[Any] | None = None,
     return_address: str = "",
     summary: str = "",
@@ -297,7 +298,7 @@ def dossier_register_online(
 
 
 @transaction.atomic
-def dossier_accept(*, dossier: Dossier, by: Any) -> Dossier:
+def dossier_accept(*, dossier: Dossier, by: Actor) -> Dossier:
     """An officer accepts an online submission: the clock starts now (outside office hours, at
     the next opening) and the internal process begins."""
     dossier = _locked(dossier)
@@ -322,7 +323,9 @@ def dossier_accept(*, dossier: Dossier, by: Any) -> Dossier:
 
 
 @transaction.atomic
-def dossier_request_papers(*, dossier: Dossier, items: str, reason: str, by: Any, contact: str = "") -> Pause:
+def dossier_request_papers(
+    *, dossier: Dossier, items: str, reason: str, by: Actor, contact: str = ""
+) -> Pause:
     """Before accepting an online submission, ask the applicant for missing papers (form 02).
     The clock has not started, so nothing is paused: the applicant supplements through the
     portal and the officer then resumes, which puts the submission back to be accepted."""
@@ -350,7 +353,7 @@ def dossier_request_papers(*, dossier: Dossier, items: str, reason: str, by: Any
 
 
 @transaction.atomic
-def dossier_refuse_online(*, dossier: Dossier, reason: str, by: Any) -> Dossier:
+def dossier_refuse_online(*, dossier: Dossier, reason: str, by: Actor) -> Dossier:
     """Refuse an online submission instead of accepting it (form 03, as at the counter)."""
     dossier = _locked(dossier)
     require(Action.REFUSE, by, dossier)
@@ -367,7 +370,7 @@ def dossier_refuse_online(*, dossier: Dossier, reason: str, by: Any) -> Dossier:
 
 @transaction.atomic
 def dossier_refuse_intake(
-    *, unit: Unit, version: ProcedureVersion, applicant: ApplicantIn, reason: str, by: Any
+    *, unit: Unit, version: ProcedureVersion, applicant: ApplicantIn, reason: str, by: Actor
 ) -> Dossier:
     """Refuse an incomplete or ineligible dossier at the counter (form 03); it is recorded with a code."""
     require_counter(by, unit)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
 from egov.dossiers import clock
 from egov.dossiers.errors import DossierError
@@ -39,7 +40,7 @@ from egov.dossiers.workflow import Action, require
 
 @transaction.atomic
 def dossier_pause(
-    *, dossier: Dossier, kind: str, reason: str, by: Any, items: str = "", contact: str = ""
+    *, dossier: Dossier, kind: str, reason: str, by: Actor, items: str = "", contact: str = ""
 ) -> Pause:
     """Stop the clock: a supplement request (form 02), a financial obligation, or a consultation."""
     dossier = _locked(dossier)
@@ -75,7 +76,7 @@ def dossier_pause(
 
 @transaction.atomic
 def dossier_resume(
-    *, dossier: Dossier, by: Any, papers: list[PaperIn] | None = None, note: str = ""
+    *, dossier: Dossier, by: Actor, papers: list[PaperIn] | None = None, note: str = ""
 ) -> Dossier:
     """End the pause: the legal due time moves by the paused working time (or restarts)."""
     dossier = _locked(dossier)
@@ -124,7 +125,7 @@ def dossier_resume(
 
 @transaction.atomic
 def dossier_supplement_submit(
-    *, dossier: Dossier, files: list[Any], by: Any, note: str = ""
+    *, dossier: Dossier, files: list[Any], by: Actor, note: str = ""
 ) -> list[DossierFile]:
     """The applicant sends the requested papers online. The clock stays paused: an officer checks
     them and resumes it (dossier_resume), as for papers brought to the counter."""
@@ -155,7 +156,7 @@ def _remaining_hours(step: DossierStep, pause: Pause) -> int:
 
 
 @transaction.atomic
-def dossier_extend(*, dossier: Dossier, new_due_at: dt.datetime, reason: str, by: Any) -> Extension:
+def dossier_extend(*, dossier: Dossier, new_due_at: dt.datetime, reason: str, by: Actor) -> Extension:
     """Promise a new date (form 04). Classification still uses the legal due time."""
     dossier = _locked(dossier)
     require(Action.EXTEND, by, dossier)

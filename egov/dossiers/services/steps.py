@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import role_paths
+from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
 from egov.dossiers.errors import DossierError
 from egov.dossiers.models import (
@@ -31,7 +30,7 @@ from egov.orgs.models import Unit
 
 
 @transaction.atomic
-def step_assign(*, dossier: Dossier, to: Any, by: Any) -> DossierStep:
+def step_assign(*, dossier: Dossier, to: Actor, by: Actor) -> DossierStep:
     dossier = _locked(dossier)
     require(Action.ASSIGN, by, dossier)
     step = dossier.current_step
@@ -47,7 +46,7 @@ def step_assign(*, dossier: Dossier, to: Any, by: Any) -> DossierStep:
 
 
 @transaction.atomic
-def step_forward(*, dossier: Dossier, by: Any, note: str = "", to_unit: Unit | None = None) -> Dossier:
+def step_forward(*, dossier: Dossier, by: Actor, note: str = "", to_unit: Unit | None = None) -> Dossier:
     """Finish the current step and start the next one (handing over to ``to_unit`` when the
     next step belongs to another agency)."""
     dossier = _locked(dossier)
@@ -72,7 +71,7 @@ def step_forward(*, dossier: Dossier, by: Any, note: str = "", to_unit: Unit | N
 
 
 @transaction.atomic
-def step_send_back(*, dossier: Dossier, to_order: int, reason: str, by: Any) -> Dossier:
+def step_send_back(*, dossier: Dossier, to_order: int, reason: str, by: Actor) -> Dossier:
     dossier = _locked(dossier)
     require(Action.SEND_BACK, by, dossier)
     if not reason.strip():

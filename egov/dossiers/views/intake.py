@@ -6,11 +6,12 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from egov.accounts.types import AuthedRequest
 from egov.catalog.models import ProcedureVersion
 from egov.catalog.selectors import procedure_search
 from egov.dossiers import selectors, services
@@ -29,7 +30,7 @@ from egov.orgs.models import Unit
 # ---------------------------------------------------------------- intake
 
 
-def _receiving_unit(request: HttpRequest) -> Unit:
+def _receiving_unit(request: AuthedRequest) -> Unit:
     units = receiving_units_for(request.user)
     if not units:
         raise PermissionDenied
@@ -40,7 +41,7 @@ def _receiving_unit(request: HttpRequest) -> Unit:
     return unit
 
 
-def intake_pick(request: HttpRequest) -> HttpResponse:
+def intake_pick(request: AuthedRequest) -> HttpResponse:
     unit = _receiving_unit(request)
     q = request.GET.get("q", "")[:200]
     results = procedure_search(q=q, level=unit.level)[:30] if q else []
@@ -59,7 +60,7 @@ def _version_for_intake(code: str, unit: Unit) -> ProcedureVersion:
 
 
 # long: to be split (issue #23)
-def intake_form(request: HttpRequest, code: str) -> HttpResponse:
+def intake_form(request: AuthedRequest, code: str) -> HttpResponse:
     unit = _receiving_unit(request)
     version = _version_for_intake(code, unit)
     required = list(version.papers.all())
@@ -145,7 +146,7 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
-def intake_refuse(request: HttpRequest, code: str) -> HttpResponse:
+def intake_refuse(request: AuthedRequest, code: str) -> HttpResponse:
     unit = _receiving_unit(request)
     version = _version_for_intake(code, unit)
     form = RefuseForm(request.POST, prefix="refuse")

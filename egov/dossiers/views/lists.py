@@ -5,12 +5,13 @@ from __future__ import annotations
 from django import forms as dj_forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from egov.accounts.types import AuthedRequest
 from egov.dossiers import selectors
 from egov.dossiers.permissions import (
     receiving_units_for,
@@ -32,7 +33,7 @@ VIEWS = [
 # Timeline kinds recorded by the citizen portal (until they join egov.dossiers.events).
 
 
-def dossier_list(request: HttpRequest) -> HttpResponse:
+def dossier_list(request: AuthedRequest) -> HttpResponse:
     _staff_only(request)
     view = request.GET.get("view", "inbox")
     if view not in dict(VIEWS):
@@ -53,7 +54,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
 
 
 # long: to be split (issue #23)
-def dossier_register(request: HttpRequest) -> HttpResponse:
+def dossier_register(request: AuthedRequest) -> HttpResponse:
     """The register of a counter for a period (form 07), on screen or as PDF."""
     import datetime as dt
 
