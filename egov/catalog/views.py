@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.forms import BaseFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -75,7 +76,7 @@ def public_detail(request: HttpRequest, code: str) -> HttpResponse:
 # ------------------------------------------------------------------ officers
 
 
-def _require_officer(request: AuthedRequest) -> None:
+def _require_officer(request: HttpRequest) -> None:
     if not can_edit_catalogue(request.user):
         raise PermissionDenied
 
@@ -157,7 +158,7 @@ def procedure_edit(request: AuthedRequest, code: str | None = None) -> HttpRespo
     data = selectors.version_to_data(latest) if latest else None
     if request.method == "POST":
         form = ProcedureForm(request.POST)
-        formsets = {
+        formsets: dict[str, BaseFormSet[Any]] = {
             "channels": ChannelFormSet(request.POST, prefix="ch"),
             "papers": PaperFormSet(request.POST, prefix="pa"),
             "process": StepFormSet(request.POST, prefix="st"),

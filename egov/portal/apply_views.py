@@ -100,7 +100,7 @@ def _after_post(request: HttpRequest, draft: PortalDraft, step: str) -> HttpResp
     return None
 
 
-def draft_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def draft_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     user = _citizen(request)
     if step not in STEP_NAMES:
         raise Http404
@@ -227,7 +227,7 @@ def _review_step(request: AuthedRequest, draft: PortalDraft) -> HttpResponse:
                     return_method=d["return_method"],
                     return_address=d["return_address"],
                     summary=a["summary"],
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                 )
             except (services.PortalError, DossierError) as exc:
                 form.add_error(None, str(exc))
@@ -263,7 +263,7 @@ def draft_autosave(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         raise Http404
     draft = selectors.draft_get_for_user(user=user, pk=pk)
     form_class = ApplicantStepForm if step == "applicant" else DeliveryStepForm
-    kwargs = {"units": []} if step == "delivery" else {}
+    kwargs: dict[str, Any] = {"units": []} if step == "delivery" else {}
     try:
         services.draft_save_step(draft=draft, step=step, values=_raw(request, form_class(**kwargs)))
     except services.PortalError as exc:

@@ -152,7 +152,7 @@ def dossier_result(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
         record.file.open("rb"),
         content_type=record.content_type,
         name=record.name,
-        stored_name=record.file.name,
+        stored_name=record.file.name or "",
     )
 
 

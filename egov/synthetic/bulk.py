@@ -513,6 +513,8 @@ def _check_references(first_ids: dict[str, int]) -> None:
                 if not f.is_relation or f.column not in columns:
                     continue
                 target = f.related_model
+                if target is None:  # a relation always has one; this tells the type checker
+                    continue
                 sql = (
                     f"SELECT count(*) FROM {model._meta.db_table} t "  # noqa: S608 - names from the models
                     f"LEFT JOIN {target._meta.db_table} r ON r.{target._meta.pk.column} = t.{f.column} "

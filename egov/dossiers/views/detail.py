@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms as dj_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,8 +132,11 @@ def dossier_detail(
 ACTIONS: dict[str, Any] = {}
 
 
-def _action(name: str, form_class: Any, **form_kwargs: Any) -> Any:
-    def register(fn: Any) -> Any:
+ActionFn = Callable[[AuthedRequest, Dossier, dict[str, Any]], str]
+
+
+def _action(name: str, form_class: Any, **form_kwargs: Any) -> Callable[[ActionFn], ActionFn]:
+    def register(fn: ActionFn) -> ActionFn:
         ACTIONS[name] = (form_class, form_kwargs, fn)
         return fn
 
@@ -313,7 +317,7 @@ def _accept(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -> s
     }
 
 
-def dossier_file(request: AuthedRequest, pk: int, file_pk: int) -> HttpResponse:
+def dossier_file(request: AuthedRequest, pk: int, file_pk: int) -> FileResponse:
     """Open a stored file of the dossier (a scan the citizen uploaded, a supplement, a result)."""
     from egov.core.uploads import attachment_response
 
@@ -325,11 +329,11 @@ def dossier_file(request: AuthedRequest, pk: int, file_pk: int) -> HttpResponse:
         record.file.open("rb"),
         content_type=record.content_type,
         name=record.name,
-        stored_name=record.file.name,
+        stored_name=record.file.name or "",
     )
 
 
-def dossier_form_pdf(request: AuthedRequest, pk: int, form_no: str) -> HttpResponse:
+def dossier_form_pdf(request: AuthedRequest, pk: int, form_no: str) -> FileResponse:
     """Download an official form of the dossier as PDF (rendered and stored on first request)."""
     from egov.core.uploads import attachment_response
     from egov.dossiers.pdf import form_pdf, forms_available
@@ -339,5 +343,8 @@ def dossier_form_pdf(request: AuthedRequest, pk: int, form_no: str) -> HttpRespo
         raise Http404
     record = form_pdf(dossier=dossier, form_no=form_no, by=request.user)
     return attachment_response(
-        record.file.open("rb"), content_type="application/pdf", name=record.name, stored_name=record.file.name
+        record.file.open("rb"),
+        content_type="application/pdf",
+        name=record.name,
+        stored_name=record.file.name or "",
     )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -107,8 +108,9 @@ def intake_form(request: AuthedRequest, code: str) -> HttpResponse:
                 field = exc.field if exc.field in form.fields and exc.field != "intake_token" else None
                 form.add_error(field, str(exc))
                 if exc.field == "intake_token":
-                    form.data = form.data.copy()
-                    form.data["intake_token"] = uuid.uuid4().hex
+                    fresh = cast(QueryDict, form.data).copy()  # the POST it was bound to
+                    fresh["intake_token"] = uuid.uuid4().hex
+                    form.data = fresh
             except ValidationError as exc:
                 _add_validation_error(form, exc, "files")
             else:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from egov.dossiers.models import Channel, DossierState, Outcome, StepStatus
+from egov.catalog.models import Channel
+from egov.dossiers.models import DossierState, Outcome, StepStatus
 from egov.synthetic.generate.data import (
     DossierPlan,
     EventPlan,
@@ -317,7 +318,7 @@ def _cut_extension(ctx: _Ctx, track: _Track, plan: DossierPlan, cut: _Cut, event
     """The new date (form 04), if it was given before the horizon."""
     if track.extension is not None and track.extension[0] <= cut.horizon:
         created, new_due = track.extension
-        assert plan.statutory_due_at is not None
+        assert plan.statutory_due_at is not None and plan.due_at is not None
         reason = ctx.rng.choice(EXTENSION_REASONS)
         plan.extension = ExtensionPlan(created, plan.due_at, new_due, reason)
         plan.due_at = max(plan.statutory_due_at, new_due)
