@@ -37,6 +37,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from egov.accounts.types import Actor
+from egov.catalog.models import Channel
 from egov.dossiers.models import (
     DailyCounter,
     Dossier,
@@ -58,7 +59,7 @@ FLUSH_EVERY = 20_000  # dossiers per batch of inserts
 GENERATOR_USERNAME = "bench-generator"
 RATER_USERNAME = "bench-citizen"
 # Share of returned dossiers the applicant rated, by channel, and the scores they gave.
-RATED_SHARE = {"online": 0.35, "postal": 0.08, "direct": 0.10}
+RATED_SHARE: dict[str, float] = {Channel.ONLINE: 0.35, Channel.POSTAL: 0.08, Channel.DIRECT: 0.10}
 SCORES = (("very_satisfied", 0.68), ("satisfied", 0.25), ("not_satisfied", 0.07))
 
 

@@ -11,12 +11,14 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
+from egov.catalog.models import StepRole
 from egov.dossiers.errors import DossierError
 from egov.dossiers.models import (
     Dossier,
     DossierState,
     FileKind,
     Outcome,
+    ReturnMethod,
     StepStatus,
 )
 from egov.dossiers.notify import notify_applicant
@@ -92,7 +94,7 @@ def dossier_decide(
     dossier.resolved_at = now
     dossier.timeliness = _timeliness(dossier.statutory_due_at, now)
     last = _steps_template(dossier)[-1]
-    if last.order > step.order and last.role == "one_stop_officer":
+    if last.order > step.order and last.role == StepRole.ONE_STOP_OFFICER:
         _start_step(dossier, last, now, by)
     else:
         dossier.current_step = None
@@ -112,9 +114,9 @@ def dossier_return(*, dossier: Dossier, by: Actor, received_by: str, tracking: s
     """Hand the result over (counter, post with tracking number, or online); entered in the register (form 07)."""
     dossier = _locked(dossier)
     require(Action.RETURN, by, dossier)
-    if dossier.return_method == "post" and not tracking.strip():
+    if dossier.return_method == ReturnMethod.POST and not tracking.strip():
         raise DossierError(_("Enter the postal tracking number."), "tracking")
-    if dossier.return_method == "counter" and not received_by.strip():
+    if dossier.return_method == ReturnMethod.COUNTER and not received_by.strip():
         raise DossierError(_("Enter who received the result."), "received_by")
     now = timezone.now()
     if dossier.current_step is not None and dossier.current_step.status == StepStatus.ACTIVE:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.types import Actor
 from egov.audit.services import audit_record
-from egov.catalog.models import ProcessStep
+from egov.catalog.models import ProcessStep, StepRole
 from egov.catalog.selectors import version_rules
 from egov.core.uploads import check_upload
 from egov.dossiers import clock
@@ -97,7 +97,7 @@ def _steps_template(dossier: Dossier) -> list[ProcessStep]:
 
 
 def _unit_for_step(dossier: Dossier, role: str) -> Unit:
-    return dossier.receiving_unit if role == "one_stop_officer" else dossier.resolving_unit
+    return dossier.receiving_unit if role == StepRole.ONE_STOP_OFFICER else dossier.resolving_unit
 
 
 def _step_row(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
-from egov.catalog.models import ProcedureVersion, VersionStatus
+from egov.catalog.models import Channel, ProcedureVersion, StepRole, VersionStatus
 from egov.catalog.selectors import version_rules
 from egov.dossiers import clock
 from egov.dossiers.errors import DossierError
@@ -26,6 +26,7 @@ from egov.dossiers.models import (
     FileKind,
     Pause,
     PauseKind,
+    ReturnMethod,
     StepStatus,
 )
 from egov.dossiers.notify import notify_applicant
@@ -92,7 +93,7 @@ def _area_path(unit: Unit) -> str:
 
 
 def _check_return(return_method: str, return_address: str) -> None:
-    if return_method == "post" and not return_address.strip():
+    if return_method == ReturnMethod.POST and not return_address.strip():
         raise DossierError(_("Give the postal address for the result."), "return_address")
 
 
@@ -234,7 +235,7 @@ def dossier_receive(
     templates = _steps_template(dossier)
     # A new dossier has no steps yet: number them here and write them (and the timeline) at once.
     steps = [_step_row(dossier, templates[0], at, seq=1)]
-    if steps[0].role == "one_stop_officer" and len(templates) > 1:
+    if steps[0].role == StepRole.ONE_STOP_OFFICER and len(templates) > 1:
         # Receiving at the counter is the intake step itself.
         _mark_finished(steps[0], at, by, StepStatus.DONE, "")
         steps.append(_step_row(dossier, templates[1], at, seq=2))
@@ -286,7 +287,7 @@ def dossier_register_online(
         raise DossierError(_("Attach the required papers."), "papers")
     _check_return(return_method, return_address)
     dossier = _new_dossier(
-        unit=unit, version=version, level=level, resolving_unit=resolving_unit, channel="online",
+        unit=unit, version=version, level=level, resolving_unit=resolving_unit, channel=Channel.ONLINE,
         applicant=applicant, applicant_user=applicant_user, return_method=return_method,
         return_address=return_address, summary=summary, intake_token=intake_token,
         at=timezone.now(), state=DossierState.REGISTERED,
@@ -312,7 +313,7 @@ def dossier_accept(*, dossier: Dossier, by: Actor) -> Dossier:
     dossier.save(update_fields=["received_at", "state", "statutory_due_at", "due_at", "clock_started_at"])
     templates = _steps_template(dossier)
     first = _start_step(dossier, templates[0], now, by)
-    if first.role == "one_stop_officer" and len(templates) > 1:
+    if first.role == StepRole.ONE_STOP_OFFICER and len(templates) > 1:
         _finish_step(first, now, by)
         _start_step(dossier, templates[1], now, by)
     dossier.save(update_fields=["current_step"])
@@ -383,8 +384,8 @@ def dossier_refuse_intake(
         level=unit.level,
         receiving_unit=unit,
         resolving_unit=unit.parent or unit,
-        channel="direct",
-        return_method="counter",
+        channel=Channel.DIRECT,
+        return_method=ReturnMethod.COUNTER,
         applicant_kind=applicant.kind,
         applicant_name=applicant.name,
         applicant_id_number=applicant.id_number,

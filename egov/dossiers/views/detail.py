@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.accounts.types import AuthedRequest
+from egov.catalog.models import StepRole
 from egov.dossiers import selectors, services
 from egov.dossiers.events import EVENT_LABELS
 from egov.dossiers.forms import (
@@ -82,7 +83,9 @@ def _forward_choices(dossier: Dossier, step: Any, form: Any) -> None:
     # A hand-over goes to the agency the officer picks below; the catalogue names which one.
     form.next_unit = (
         following.handover_to
-        or (dossier.receiving_unit if following.role == "one_stop_officer" else dossier.resolving_unit).name
+        or (
+            dossier.receiving_unit if following.role == StepRole.ONE_STOP_OFFICER else dossier.resolving_unit
+        ).name
     )
     if following.handover_to:
         agencies = Unit.objects.filter(kind__in=["committee", "department"], valid_to__isnull=True)

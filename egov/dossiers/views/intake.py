@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.accounts.types import AuthedRequest
-from egov.catalog.models import ProcedureVersion
+from egov.catalog.models import Channel, ProcedureVersion
 from egov.catalog.selectors import procedure_search
 from egov.dossiers import selectors, services
 from egov.dossiers.forms import (
@@ -65,7 +65,7 @@ def intake_form(request: AuthedRequest, code: str) -> HttpResponse:
     unit = _receiving_unit(request)
     version = _version_for_intake(code, unit)
     required = list(version.papers.all())
-    direct = version.channels.filter(channel="direct").first()
+    direct = version.channels.filter(channel=Channel.DIRECT).first()
     if request.method == "POST":
         form = IntakeForm(request.POST, request.FILES)
         papers = PaperFormSet(request.POST, prefix="p")

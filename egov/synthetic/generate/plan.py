@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from egov.dossiers.models import DossierState
+from egov.catalog.models import Channel
+from egov.dossiers.models import DossierState, ReturnMethod
 from egov.synthetic.generate.data import DossierPlan, EventPlan, UnitInfo, VersionInfo
 from egov.synthetic.generate.names import REFUSE_REASONS, _applicant, _email
 from egov.synthetic.generate.office import _Days, _local, _office_instant
@@ -72,7 +73,7 @@ def _plan_one(
     if fate == "refused":
         base.received_at = received(window_start, end_day)
         base.state = DossierState.REFUSED
-        base.channel, base.return_method, base.return_address = "direct", "counter", ""
+        base.channel, base.return_method, base.return_address = Channel.DIRECT, ReturnMethod.COUNTER, ""
         base.fees_collected = 0
         base.outcome_reason = rng.choice(REFUSE_REASONS)
         base.returned_to = ""
@@ -149,28 +150,29 @@ def _draft(
     """One dossier's channel, return method and applicant; its dates come later."""
     offered = {c.channel for c in version.channels}
     # About 30% online overall: the most frequent procedures (certification) are counter-only.
-    if "online" in offered and rng.random() < 0.5:
-        channel = "online"
-    elif "postal" in offered and rng.random() < 0.2:
-        channel = "postal"
+    if Channel.ONLINE in offered and rng.random() < 0.5:
+        channel = Channel.ONLINE
+    elif Channel.POSTAL in offered and rng.random() < 0.2:
+        channel = Channel.POSTAL
     else:
-        channel = "direct"
+        channel = Channel.DIRECT
     option = version.channel(channel)
-    if channel == "online":
-        return_method = rng.choices(["online", "counter", "post"], weights=[50, 40, 10])[0]
-    elif channel == "postal":
-        return_method = "post" if rng.random() < 0.8 else "counter"
+    if channel == Channel.ONLINE:
+        methods = [ReturnMethod.ONLINE, ReturnMethod.COUNTER, ReturnMethod.POST]
+        return_method = rng.choices(methods, weights=[50, 40, 10])[0]
+    elif channel == Channel.POSTAL:
+        return_method = ReturnMethod.POST if rng.random() < 0.8 else ReturnMethod.COUNTER
     else:
-        return_method = "post" if rng.random() < 0.08 else "counter"
+        return_method = ReturnMethod.POST if rng.random() < 0.08 else ReturnMethod.COUNTER
     applicant = _applicant(rng, version, unit)
     base = DossierPlan(
         version_pk=version.pk, level=level, receiving_unit_pk=unit.pk, resolving_unit_pk=unit.committee_pk,
         agency_code=unit.agency_code, channel=channel, return_method=return_method,
-        return_address=applicant["address"] if return_method == "post" else "",
+        return_address=applicant["address"] if return_method == ReturnMethod.POST else "",
         applicant_kind=applicant["kind"], applicant_name=applicant["name"],
         applicant_id_number=applicant["id_number"], applicant_address=applicant["address"],
         applicant_phone=applicant["phone"],
-        applicant_email=_email(rng, applicant["person"]) if channel == "online" else "",
+        applicant_email=_email(rng, applicant["person"]) if channel == Channel.ONLINE else "",
         fees_collected=option.fee, lookup_secret=f"{rng.getrandbits(32):08X}",
         state=DossierState.PROCESSING, received_at=end, returned_to=applicant["person"],
         papers=[(p.name, p.originals, p.certified_copies, p.photocopies, 0) for p in version.papers],

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from egov.catalog.models import Channel
-from egov.dossiers.models import DossierState, Outcome, StepStatus
+from egov.catalog.models import Channel, StepRole
+from egov.dossiers.models import DossierState, Outcome, ReturnMethod, StepStatus
 from egov.synthetic.generate.data import (
     DossierPlan,
     EventPlan,
@@ -137,9 +137,9 @@ def _return_delay(ctx: _Ctx, *, long_pickup: bool) -> int:
     rng, day = ctx.rng, _day_minutes(ctx.cal)
     if long_pickup:
         return rng.randint(3, 25) * day + rng.randint(0, day)
-    if ctx.return_method == "online":
+    if ctx.return_method == ReturnMethod.ONLINE:
         return rng.randint(5, 120)
-    if ctx.return_method == "post":
+    if ctx.return_method == ReturnMethod.POST:
         return rng.randint(1, 3) * day + rng.randint(0, day // 2)
     roll = rng.random()
     return (
@@ -194,8 +194,12 @@ def _track(
 
     # Internal process: the intake step is done at the counter, the last one-stop step returns the result.
     templates = list(ctx.templates)
-    intake = templates.pop(0) if templates[0].role == "one_stop_officer" and len(templates) > 1 else None
-    returner = templates.pop() if len(templates) > 1 and templates[-1].role == "one_stop_officer" else None
+    intake = (
+        templates.pop(0) if templates[0].role == StepRole.ONE_STOP_OFFICER and len(templates) > 1 else None
+    )
+    returner = (
+        templates.pop() if len(templates) > 1 and templates[-1].role == StepRole.ONE_STOP_OFFICER else None
+    )
     bounds = _step_bounds(ctx, templates, work)
 
     steps: list[tuple[StepTemplate, dt.datetime, dt.datetime | None, str]] = []
@@ -333,7 +337,9 @@ def _cut_steps(ctx: _Ctx, track: _Track, plan: DossierPlan, cut: _Cut, events: l
     for seq, (template, started, finished, kind) in enumerate(track.steps, start=1):
         if started > cut.horizon:
             break
-        unit_pk = plan.receiving_unit_pk if template.role == "one_stop_officer" else plan.resolving_unit_pk
+        unit_pk = (
+            plan.receiving_unit_pk if template.role == StepRole.ONE_STOP_OFFICER else plan.resolving_unit_pk
+        )
         step_due = due(
             start=started, limit=Limit(template.budget_amount, LimitUnit(template.budget_unit)), cal=cal
         )
@@ -397,9 +403,9 @@ def _cut_outcome(ctx: _Ctx, track: _Track, plan: DossierPlan, cut: _Cut, events:
         assert track.returned_at is not None
         plan.returned_at = track.returned_at
         plan.current_seq = None
-        if plan.return_method == "post":
+        if plan.return_method == ReturnMethod.POST:
             plan.postal_tracking = f"EB{_digits(rng, 9)}VN"
-        plan.returned_to = plan.returned_to if plan.return_method == "counter" else ""
+        plan.returned_to = plan.returned_to if plan.return_method == ReturnMethod.COUNTER else ""
         events.append(
             EventPlan(track.returned_at, "returned", plan.returned_to, {"tracking": plan.postal_tracking})
         )
