@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
 from egov.audit.services import audit_record
-from egov.dossiers.models import Dossier, DossierFile, DossierState, FileKind
+from egov.dossiers.models import Dossier, DossierFile, DossierState, FileKind, PauseKind
 from egov.orgs.models import Unit
 
 FORM_TITLES = {
@@ -113,7 +113,7 @@ def forms_available(dossier: Dossier) -> list[str]:
         return ["03"]
     if dossier.received_at and dossier.state != DossierState.REGISTERED:
         available.append("01")
-    if dossier.pauses.filter(kind="supplement").exists():
+    if dossier.pauses.filter(kind=PauseKind.SUPPLEMENT).exists():
         available.append("02")
     if dossier.extensions.exists():
         available.append("04")
@@ -138,7 +138,7 @@ def _render(dossier: Dossier, form_no: str) -> str:
         "now": timezone.localtime(),
         "papers": dossier.papers.all(),
         "steps": dossier.steps.select_related("unit", "finished_by"),
-        "pause": dossier.pauses.filter(kind="supplement").order_by("-started_at").first(),
+        "pause": dossier.pauses.filter(kind=PauseKind.SUPPLEMENT).order_by("-started_at").first(),
         "extension": dossier.extensions.order_by("-created_at").first(),
         "committee": dossier.resolving_unit,
         "signer": form_signer(dossier, form_no),

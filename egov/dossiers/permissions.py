@@ -8,7 +8,7 @@ from egov.accounts.models import Role
 from egov.accounts.permissions import is_staff_user, is_system_admin, role_paths
 from egov.accounts.types import Visitor
 from egov.dossiers.workflow import is_counter_officer
-from egov.orgs.models import Unit
+from egov.orgs.models import Unit, UnitKind
 
 # The roles that handle dossiers, and the auditor (read-only). Administering staff (unit
 # administrators) or the catalogue (catalogue officers) gives no sight of anybody's dossier.
@@ -43,7 +43,7 @@ def receiving_units_for(user: Visitor) -> list[Unit]:
     if not paths:
         return []
     return list(
-        Unit.objects.in_subtrees(paths).filter(kind="one_stop", valid_to__isnull=True).order_by("path")
+        Unit.objects.in_subtrees(paths).filter(kind=UnitKind.ONE_STOP, valid_to__isnull=True).order_by("path")
     )
 
 

@@ -30,6 +30,7 @@ from egov.dossiers.models import (
     DossierEvent,
     DossierFile,
     DossierState,
+    EventKind,
     FileKind,
     Pause,
     PauseKind,
@@ -151,32 +152,32 @@ def result_file_get(*, dossier: Dossier, pk: int) -> DossierFile:
 # the agency, who holds the dossier, generated forms) and stay in the back office. The current
 # step is shown apart, as "now with".
 CITIZEN_LABELS: dict[str, Promise] = {
-    "registered": _("You submitted the dossier online"),
-    "received": _("The dossier was received; processing started"),
-    "refused": _("The dossier was not accepted"),
-    "handed_over": _("Sent to another agency for its part"),
-    "supplement_requested": _("The agency asked you for more papers"),
-    "supplement_submitted": _("You sent the requested papers"),
-    "supplement_received": _("Your additional papers were accepted; processing continues"),
-    "paused": _("Processing is waiting"),
-    "resumed": _("Processing continues"),
-    "extended": _("The agency apologised and set a new date"),
-    "stopped": _("Processing was stopped"),
-    "withdrawn": _("The dossier was withdrawn"),
-    "decided": _("A decision was made; the result is ready"),
-    "returned": _("The result was handed over"),
-    "overdue": _("The due date has passed"),
+    EventKind.REGISTERED: _("You submitted the dossier online"),
+    EventKind.RECEIVED: _("The dossier was received; processing started"),
+    EventKind.REFUSED: _("The dossier was not accepted"),
+    EventKind.HANDED_OVER: _("Sent to another agency for its part"),
+    EventKind.SUPPLEMENT_REQUESTED: _("The agency asked you for more papers"),
+    EventKind.SUPPLEMENT_SUBMITTED: _("You sent the requested papers"),
+    EventKind.SUPPLEMENT_RECEIVED: _("Your additional papers were accepted; processing continues"),
+    EventKind.PAUSED: _("Processing is waiting"),
+    EventKind.RESUMED: _("Processing continues"),
+    EventKind.EXTENDED: _("The agency apologised and set a new date"),
+    EventKind.STOPPED: _("Processing was stopped"),
+    EventKind.WITHDRAWN: _("The dossier was withdrawn"),
+    EventKind.DECIDED: _("A decision was made; the result is ready"),
+    EventKind.RETURNED: _("The result was handed over"),
+    EventKind.OVERDUE: _("The due date has passed"),
 }
 # Events whose free text is written for the applicant (reasons, what to bring, the step name).
 CITIZEN_TEXT = frozenset(
     {
-        "step_started",
-        "supplement_requested",
-        "supplement_submitted",
-        "extended",
-        "stopped",
-        "withdrawn",
-        "refused",
+        EventKind.STEP_STARTED,
+        EventKind.SUPPLEMENT_REQUESTED,
+        EventKind.SUPPLEMENT_SUBMITTED,
+        EventKind.EXTENDED,
+        EventKind.STOPPED,
+        EventKind.WITHDRAWN,
+        EventKind.REFUSED,
     }
 )
 
@@ -201,7 +202,7 @@ def _entry(at: dt.datetime, kind: str, event_text: str, data: dict[str, Any] | N
     """What the applicant is told about one event (its kind is one of CITIZEN_LABELS)."""
     label = CITIZEN_LABELS[kind]
     text = event_text if kind in CITIZEN_TEXT else ""
-    if kind == "decided" and (data or {}).get("outcome") == "refused":
+    if kind == EventKind.DECIDED and (data or {}).get("outcome") == "refused":
         label, text = _("A decision was made: refused"), event_text
     return TimelineEntry(at=at, label=str(label), text=text)
 

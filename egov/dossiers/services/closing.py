@@ -16,6 +16,7 @@ from egov.dossiers.errors import DossierError
 from egov.dossiers.models import (
     Dossier,
     DossierState,
+    EventKind,
     FileKind,
     Outcome,
     ReturnMethod,
@@ -42,13 +43,17 @@ def _end_open_pause(dossier: Dossier, at: dt.datetime) -> None:
 @transaction.atomic
 def dossier_stop(*, dossier: Dossier, reason: str, by: Actor) -> Dossier:
     """Stop processing (form 05)."""
-    return _terminate(dossier, DossierState.STOPPED, "stopped", AuditEvent.DOSSIER_STOPPED, reason, by)
+    return _terminate(
+        dossier, DossierState.STOPPED, EventKind.STOPPED, AuditEvent.DOSSIER_STOPPED, reason, by
+    )
 
 
 @transaction.atomic
 def dossier_withdraw(*, dossier: Dossier, reason: str, by: Actor) -> Dossier:
     """Record that the applicant withdrew the dossier."""
-    return _terminate(dossier, DossierState.WITHDRAWN, "withdrawn", AuditEvent.DOSSIER_WITHDRAWN, reason, by)
+    return _terminate(
+        dossier, DossierState.WITHDRAWN, EventKind.WITHDRAWN, AuditEvent.DOSSIER_WITHDRAWN, reason, by
+    )
 
 
 def _terminate(dossier: Dossier, state: str, kind: str, event: str, reason: str, by: Actor) -> Dossier:
@@ -103,7 +108,7 @@ def dossier_decide(
     )
     if result_file is not None:
         dossier_attach_file(dossier=dossier, upload=result_file, kind=FileKind.RESULT, by=by)
-    _event(dossier, "decided", by, reason, outcome=outcome, timeliness=dossier.timeliness)
+    _event(dossier, EventKind.DECIDED, by, reason, outcome=outcome, timeliness=dossier.timeliness)
     notify_applicant(dossier, "result_ready")
     _audit(dossier, AuditEvent.DOSSIER_DECIDED, by, outcome=outcome, timeliness=dossier.timeliness)
     return dossier
@@ -127,6 +132,6 @@ def dossier_return(*, dossier: Dossier, by: Actor, received_by: str, tracking: s
     dossier.postal_tracking = tracking.strip()
     dossier.current_step = None
     dossier.save(update_fields=["state", "returned_at", "returned_to", "postal_tracking", "current_step"])
-    _event(dossier, "returned", by, received_by, tracking=tracking)
+    _event(dossier, EventKind.RETURNED, by, received_by, tracking=tracking)
     _audit(dossier, AuditEvent.DOSSIER_RETURNED, by)
     return dossier

@@ -22,6 +22,7 @@ from egov.dossiers.models import (
     DossierEvent,
     DossierFile,
     DossierStep,
+    EventKind,
     StepStatus,
     Timeliness,
 )
@@ -122,7 +123,7 @@ def _start_step(
     step = _step_row(dossier, template, at, seq, unit)
     step.save(force_insert=True)
     dossier.current_step = step
-    _event(dossier, "step_started", by, step.name, seq=seq)
+    _event(dossier, EventKind.STEP_STARTED, by, step.name, seq=seq)
     return step
 
 

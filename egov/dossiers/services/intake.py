@@ -23,6 +23,7 @@ from egov.dossiers.models import (
     DossierPaper,
     DossierState,
     DossierStep,
+    EventKind,
     FileKind,
     Pause,
     PauseKind,
@@ -231,7 +232,11 @@ def dossier_receive(
     dossier.due_at = dossier.statutory_due_at
     dossier.clock_started_at = _clock_start(dossier)
     _save_new(dossier, papers=papers, files=files, by=by)
-    events = [_event_row(dossier, "received", by, _("Channel: %(c)s") % {"c": dossier.get_channel_display()})]
+    events = [
+        _event_row(
+            dossier, EventKind.RECEIVED, by, _("Channel: %(c)s") % {"c": dossier.get_channel_display()}
+        )
+    ]
     templates = _steps_template(dossier)
     # A new dossier has no steps yet: number them here and write them (and the timeline) at once.
     steps = [_step_row(dossier, templates[0], at, seq=1)]
@@ -240,7 +245,7 @@ def dossier_receive(
         _mark_finished(steps[0], at, by, StepStatus.DONE, "")
         steps.append(_step_row(dossier, templates[1], at, seq=2))
     DossierStep.objects.bulk_create(steps)
-    events += [_event_row(dossier, "step_started", by, s.name, seq=s.seq) for s in steps]
+    events += [_event_row(dossier, EventKind.STEP_STARTED, by, s.name, seq=s.seq) for s in steps]
     DossierEvent.objects.bulk_create(events)
     dossier.current_step = steps[-1]
     dossier.save(update_fields=["current_step"])
@@ -293,7 +298,7 @@ def dossier_register_online(
         at=timezone.now(), state=DossierState.REGISTERED,
     )  # fmt: skip
     _save_new(dossier, papers=papers, files=files, by=applicant_user)
-    _event(dossier, "registered", applicant_user)
+    _event(dossier, EventKind.REGISTERED, applicant_user)
     _audit(dossier, AuditEvent.DOSSIER_REGISTERED, applicant_user, code=dossier.code)
     return dossier
 
@@ -317,7 +322,7 @@ def dossier_accept(*, dossier: Dossier, by: Actor) -> Dossier:
         _finish_step(first, now, by)
         _start_step(dossier, templates[1], now, by)
     dossier.save(update_fields=["current_step"])
-    _event(dossier, "received", by, _("Accepted from the online submission"))
+    _event(dossier, EventKind.RECEIVED, by, _("Accepted from the online submission"))
     notify_applicant(dossier, "received")
     _audit(dossier, AuditEvent.DOSSIER_RECEIVED, by, code=dossier.code, due_at=dossier.due_at.isoformat())
     return dossier
@@ -347,7 +352,7 @@ def dossier_request_papers(
     )
     dossier.state = DossierState.SUPPLEMENT
     dossier.save(update_fields=["state"])
-    _event(dossier, "supplement_requested", by, reason, items=items)
+    _event(dossier, EventKind.SUPPLEMENT_REQUESTED, by, reason, items=items)
     notify_applicant(dossier, "supplement")
     _audit(dossier, AuditEvent.DOSSIER_PAUSED, by, kind=PauseKind.SUPPLEMENT, before_acceptance=True)
     return pause
@@ -363,7 +368,7 @@ def dossier_refuse_online(*, dossier: Dossier, reason: str, by: Actor) -> Dossie
     dossier.state = DossierState.REFUSED
     dossier.outcome_reason = reason.strip()
     dossier.save(update_fields=["state", "outcome_reason"])
-    _event(dossier, "refused", by, reason.strip())
+    _event(dossier, EventKind.REFUSED, by, reason.strip())
     notify_applicant(dossier, "refused")
     _audit(dossier, AuditEvent.DOSSIER_REFUSED, by, reason=reason.strip(), code=dossier.code)
     return dossier
@@ -400,6 +405,6 @@ def dossier_refuse_intake(
     )
     dossier.code = dossier_code_next(agency_code=agency_code_for(unit), day=timezone.localtime(now).date())
     dossier.save()
-    _event(dossier, "refused", by, reason)
+    _event(dossier, EventKind.REFUSED, by, reason)
     _audit(dossier, AuditEvent.DOSSIER_REFUSED, by, reason=reason)
     return dossier

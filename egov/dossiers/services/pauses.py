@@ -19,6 +19,7 @@ from egov.dossiers.models import (
     DossierPaper,
     DossierState,
     DossierStep,
+    EventKind,
     Extension,
     FileKind,
     Pause,
@@ -66,7 +67,11 @@ def dossier_pause(
     }[PauseKind(kind)]
     dossier.save(update_fields=["state"])
     _event(
-        dossier, "supplement_requested" if kind == PauseKind.SUPPLEMENT else "paused", by, reason, items=items
+        dossier,
+        EventKind.SUPPLEMENT_REQUESTED if kind == PauseKind.SUPPLEMENT else EventKind.PAUSED,
+        by,
+        reason,
+        items=items,
     )
     if kind == PauseKind.SUPPLEMENT:
         notify_applicant(dossier, "supplement")
@@ -99,7 +104,7 @@ def dossier_resume(
         # Papers asked for before acceptance: no clock yet; the submission waits to be accepted.
         dossier.state = DossierState.REGISTERED
         dossier.save(update_fields=["state"])
-        _event(dossier, "papers_received", by, note)
+        _event(dossier, EventKind.PAPERS_RECEIVED, by, note)
         _audit(dossier, AuditEvent.DOSSIER_RESUMED, by, before_acceptance=True)
         return dossier
     previous_due = dossier.statutory_due_at
@@ -117,7 +122,7 @@ def dossier_resume(
     if step is not None and step.status == StepStatus.ACTIVE:
         step.due_at = clock.step_due(dossier, now, max(1, _remaining_hours(step, pause)), "working_hours")
         step.save(update_fields=["due_at"])
-    kind = "supplement_received" if pause.kind == PauseKind.SUPPLEMENT else "resumed"
+    kind = EventKind.SUPPLEMENT_RECEIVED if pause.kind == PauseKind.SUPPLEMENT else EventKind.RESUMED
     _event(dossier, kind, by, note, previous_due=previous_due.isoformat() if previous_due else None)
     _audit(dossier, AuditEvent.DOSSIER_RESUMED, by, due_at=dossier.due_at.isoformat())
     return dossier
@@ -134,7 +139,7 @@ def dossier_supplement_submit(
     if not files:
         raise DossierError(_("Attach at least one file."), "files")
     records = [dossier_attach_file(dossier=dossier, upload=f, kind=FileKind.SUPPLEMENT, by=by) for f in files]
-    _event(dossier, "supplement_submitted", by, note.strip(), files=[r.name for r in records])
+    _event(dossier, EventKind.SUPPLEMENT_SUBMITTED, by, note.strip(), files=[r.name for r in records])
     _audit(dossier, "dossier.supplement_submitted", by, files=len(records))
     return records
 
@@ -175,7 +180,7 @@ def dossier_extend(*, dossier: Dossier, new_due_at: dt.datetime, reason: str, by
     dossier.due_at = new_due_at
     dossier.overdue_marked_at = None
     dossier.save(update_fields=["due_at", "overdue_marked_at"])
-    _event(dossier, "extended", by, reason, new_due_at=new_due_at.isoformat())
+    _event(dossier, EventKind.EXTENDED, by, reason, new_due_at=new_due_at.isoformat())
     notify_applicant(dossier, "extended")
     _audit(dossier, AuditEvent.DOSSIER_EXTENDED, by, new_due_at=new_due_at.isoformat())
     return extension

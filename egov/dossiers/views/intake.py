@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.accounts.types import AuthedRequest
-from egov.catalog.models import Channel, ProcedureVersion
+from egov.catalog.models import ApplicantType, Channel, ProcedureVersion
 from egov.catalog.selectors import procedure_search
 from egov.dossiers import selectors, services
 from egov.dossiers.forms import (
@@ -160,7 +160,7 @@ def intake_refuse(request: AuthedRequest, code: str) -> HttpResponse:
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 applicant=services.ApplicantIn(
-                    kind="citizen",
+                    kind=ApplicantType.CITIZEN,
                     name=form.cleaned_data["applicant_name"],
                     phone=form.cleaned_data["applicant_phone"],
                 ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from egov.orgs.models import UnitKind
 from egov.synthetic.generate.data import ChannelInfo, PaperTemplate, StepTemplate, UnitInfo, VersionInfo
 from egov.workcal import Calendar
 
@@ -32,7 +33,9 @@ def load_inputs() -> tuple[list[UnitInfo], list[VersionInfo]]:
         return calendars[record_id]
 
     communes = list(
-        Unit.objects.filter(kind="commune", valid_to__isnull=True).select_related("parent").order_by("path")
+        Unit.objects.filter(kind=UnitKind.COMMUNE, valid_to__isnull=True)
+        .select_related("parent")
+        .order_by("path")
     )
     # One-stops with an officer on the system are where the demo logs in: give them a busy counter.
     staffed = set(
@@ -40,7 +43,7 @@ def load_inputs() -> tuple[list[UnitInfo], list[VersionInfo]]:
     )
     units = []
     for unit in (
-        Unit.objects.filter(kind="one_stop", valid_to__isnull=True)
+        Unit.objects.filter(kind=UnitKind.ONE_STOP, valid_to__isnull=True)
         .select_related("parent", "parent__parent")
         .order_by("path")
     ):

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 
 from egov.catalog.models import Channel
-from egov.dossiers.models import DossierState, ReturnMethod
+from egov.dossiers.models import DossierState, EventKind, ReturnMethod
 from egov.synthetic.generate.data import DossierPlan, EventPlan, UnitInfo, VersionInfo
 from egov.synthetic.generate.names import REFUSE_REASONS, _applicant, _email
 from egov.synthetic.generate.office import _Days, _local, _office_instant
@@ -78,7 +78,7 @@ def _plan_one(
         base.outcome_reason = rng.choice(REFUSE_REASONS)
         base.returned_to = ""
         base.papers = []
-        base.events = [EventPlan(base.received_at, "refused", base.outcome_reason)]
+        base.events = [EventPlan(base.received_at, EventKind.REFUSED, base.outcome_reason)]
         return base
 
     span = _span_days(ctx.limit)

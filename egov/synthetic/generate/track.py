@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from egov.catalog.models import Channel, StepRole
-from egov.dossiers.models import DossierState, Outcome, ReturnMethod, StepStatus
+from egov.dossiers.models import DossierState, EventKind, Outcome, ReturnMethod, StepStatus
 from egov.synthetic.generate.data import (
     DossierPlan,
     EventPlan,
@@ -273,7 +273,9 @@ def _materialise(ctx: _Ctx, track: _Track, base: DossierPlan, end: dt.datetime, 
     plan.state = track.state_at(end)
     plan.clock_started_at = track.clock_start
     events: list[EventPlan] = [
-        EventPlan(track.received_at, "received", _("Channel: %(c)s") % {"c": Channel(plan.channel).label})
+        EventPlan(
+            track.received_at, EventKind.RECEIVED, _("Channel: %(c)s") % {"c": Channel(plan.channel).label}
+        )
     ]
     stop_at = track.term[1] if track.term is not None and track.term[1] <= end else None
     horizon = stop_at or end
@@ -309,11 +311,15 @@ def _cut_pause(ctx: _Ctx, track: _Track, plan: DossierPlan, cut: _Cut, events: l
                 restarts_clock=ctx.version.supplement_mode == "restart",
             )
         )  # fmt: skip
-        events.append(EventPlan(pause_start, "supplement_requested", SUPPLEMENT_REASON, {"items": paper}))
+        events.append(
+            EventPlan(pause_start, EventKind.SUPPLEMENT_REQUESTED, SUPPLEMENT_REASON, {"items": paper})
+        )
         if cut.closed and cut.resumed:
             assert pause_end is not None
             events.append(
-                EventPlan(pause_end, "supplement_received", "", {"previous_due": track.due0.isoformat()})
+                EventPlan(
+                    pause_end, EventKind.SUPPLEMENT_RECEIVED, "", {"previous_due": track.due0.isoformat()}
+                )
             )
             plan.papers.append((paper, 1, 0, 0, 1))
 
@@ -326,7 +332,7 @@ def _cut_extension(ctx: _Ctx, track: _Track, plan: DossierPlan, cut: _Cut, event
         reason = ctx.rng.choice(EXTENSION_REASONS)
         plan.extension = ExtensionPlan(created, plan.due_at, new_due, reason)
         plan.due_at = max(plan.statutory_due_at, new_due)
-        events.append(EventPlan(created, "extended", reason, {"new_due_at": new_due.isoformat()}))
+        events.append(EventPlan(created, EventKind.EXTENDED, reason, {"new_due_at": new_due.isoformat()}))
 
 
 def _cut_steps(ctx: _Ctx, track: _Track, plan: DossierPlan, cut: _Cut, events: list[EventPlan]) -> None:
@@ -373,9 +379,9 @@ def _cut_steps(ctx: _Ctx, track: _Track, plan: DossierPlan, cut: _Cut, events: l
         if step_due < limit_at and step_due + dt.timedelta(minutes=cut.mark) <= limit_at:
             step.overdue_marked_at = step_due + dt.timedelta(minutes=cut.mark)
         plan.steps.append(step)
-        events.append(EventPlan(started, "step_started", template.name, {"seq": seq}))
+        events.append(EventPlan(started, EventKind.STEP_STARTED, template.name, {"seq": seq}))
         if kind == "work" and previous_kind == "work":
-            events.append(EventPlan(started, "forwarded", "", {"to": template.name}))
+            events.append(EventPlan(started, EventKind.FORWARDED, "", {"to": template.name}))
         previous_kind = kind
     active = [s for s in plan.steps if s.status == StepStatus.ACTIVE]
     plan.current_seq = active[0].seq if active else (plan.steps[-1].seq if stop_at and plan.steps else None)
@@ -392,12 +398,12 @@ def _cut_outcome(ctx: _Ctx, track: _Track, plan: DossierPlan, cut: _Cut, events:
         plan.timeliness = _timeliness(plan.statutory_due_at, track.resolved_at)
         # The return step starts at the decision: its step_started event comes before "decided".
         decided = EventPlan(
-            track.resolved_at, "decided", plan.outcome_reason,
+            track.resolved_at, EventKind.DECIDED, plan.outcome_reason,
             {"outcome": str(plan.outcome), "timeliness": plan.timeliness},
         )  # fmt: skip
         index = len(events)
         if track.return_step:
-            index = max(i for i, e in enumerate(events) if e.kind == "step_started")
+            index = max(i for i, e in enumerate(events) if e.kind == EventKind.STEP_STARTED)
         events.insert(index + (1 if track.return_step else 0), decided)
     if plan.state == DossierState.RETURNED:
         assert track.returned_at is not None
@@ -407,7 +413,9 @@ def _cut_outcome(ctx: _Ctx, track: _Track, plan: DossierPlan, cut: _Cut, events:
             plan.postal_tracking = f"EB{_digits(rng, 9)}VN"
         plan.returned_to = plan.returned_to if plan.return_method == ReturnMethod.COUNTER else ""
         events.append(
-            EventPlan(track.returned_at, "returned", plan.returned_to, {"tracking": plan.postal_tracking})
+            EventPlan(
+                track.returned_at, EventKind.RETURNED, plan.returned_to, {"tracking": plan.postal_tracking}
+            )
         )
     else:
         plan.returned_to = ""
@@ -439,4 +447,4 @@ def _cut_overdue(plan: DossierPlan, cut: _Cut, events: list[EventPlan]) -> None:
         and pause_start <= plan.due_at <= pause_end
     ):
         plan.overdue_marked_at = marked
-        events.append(EventPlan(marked, "overdue"))
+        events.append(EventPlan(marked, EventKind.OVERDUE))
