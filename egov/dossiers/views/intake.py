@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +21,7 @@ from egov.dossiers.forms import (
     PaperFormSet,
     RefuseForm,
 )
+from egov.dossiers.models import Dossier
 from egov.dossiers.permissions import (
     can_receive_at,
     receiving_units_for,
@@ -60,7 +61,6 @@ def _version_for_intake(code: str, unit: Unit) -> ProcedureVersion:
     return version
 
 
-# long: to be split (issue #23)
 def intake_form(request: AuthedRequest, code: str) -> HttpResponse:
     unit = _receiving_unit(request)
     version = _version_for_intake(code, unit)
@@ -75,45 +75,8 @@ def intake_form(request: AuthedRequest, code: str) -> HttpResponse:
             messages.info(request, _("This dossier was already saved."))
             return redirect(existing)
         if form.is_valid() and papers.is_valid():
-            ticked = [f.cleaned_data for f in papers.forms if f.cleaned_data.get("received")]
-            data = form.cleaned_data
-            try:
-                dossier = services.dossier_receive(
-                    unit=unit,
-                    version=version,
-                    channel=data["channel"],
-                    by=request.user,
-                    applicant=services.ApplicantIn(
-                        kind=data["applicant_kind"],
-                        name=data["applicant_name"],
-                        id_number=data["applicant_id_number"],
-                        address=data["applicant_address"],
-                        phone=data["applicant_phone"],
-                        email=data["applicant_email"],
-                    ),
-                    papers=[
-                        services.PaperIn(p["name"], p["originals"], p["certified_copies"], p["photocopies"])
-                        for p in ticked
-                    ],
-                    return_method=data["return_method"],
-                    return_address=data["return_address"],
-                    fees_collected=data["fees_collected"],
-                    summary=data["summary"],
-                    files=data["files"],
-                    intake_token=data["intake_token"],
-                )
-            except services.DossierError as exc:
-                # A foreign token is shown above the form (its field is hidden); the form gets a
-                # fresh one so that sending it again is a new reception.
-                field = exc.field if exc.field in form.fields and exc.field != "intake_token" else None
-                form.add_error(field, str(exc))
-                if exc.field == "intake_token":
-                    fresh = cast(QueryDict, form.data).copy()  # the POST it was bound to
-                    fresh["intake_token"] = uuid.uuid4().hex
-                    form.data = fresh
-            except ValidationError as exc:
-                _add_validation_error(form, exc, "files")
-            else:
+            dossier = _receive(request, unit, version, form, papers)
+            if dossier is not None:
                 messages.success(request, _("Dossier %(code)s received.") % {"code": dossier.code})
                 return redirect(dossier)
     else:
@@ -145,6 +108,51 @@ def intake_form(request: AuthedRequest, code: str) -> HttpResponse:
     }
     status = 422 if request.method == "POST" else 200
     return render(request, "dossiers/intake_form.html", context, status=status)
+
+
+def _receive(
+    request: AuthedRequest, unit: Unit, version: ProcedureVersion, form: IntakeForm, papers: Any
+) -> Dossier | None:
+    """The service call for a valid intake form; None (the problem on the form) when it refuses."""
+    ticked = [f.cleaned_data for f in papers.forms if f.cleaned_data.get("received")]
+    data = form.cleaned_data
+    try:
+        return services.dossier_receive(
+            unit=unit,
+            version=version,
+            channel=data["channel"],
+            by=request.user,
+            applicant=services.ApplicantIn(
+                kind=data["applicant_kind"],
+                name=data["applicant_name"],
+                id_number=data["applicant_id_number"],
+                address=data["applicant_address"],
+                phone=data["applicant_phone"],
+                email=data["applicant_email"],
+            ),
+            papers=[
+                services.PaperIn(p["name"], p["originals"], p["certified_copies"], p["photocopies"])
+                for p in ticked
+            ],
+            return_method=data["return_method"],
+            return_address=data["return_address"],
+            fees_collected=data["fees_collected"],
+            summary=data["summary"],
+            files=data["files"],
+            intake_token=data["intake_token"],
+        )
+    except services.DossierError as exc:
+        # A foreign token is shown above the form (its field is hidden); the form gets a
+        # fresh one so that sending it again is a new reception.
+        field = exc.field if exc.field in form.fields and exc.field != "intake_token" else None
+        form.add_error(field, str(exc))
+        if exc.field == "intake_token":
+            fresh = cast(QueryDict, form.data).copy()  # the POST it was bound to
+            fresh["intake_token"] = uuid.uuid4().hex
+            form.data = fresh
+    except ValidationError as exc:
+        _add_validation_error(form, exc, "files")
+    return None
 
 
 @require_POST
