@@ -238,7 +238,6 @@ def _succession_kind(row: ReorgRow, fan_in: int) -> str:
     return SuccessionKind.RENAME if fan_in == 1 else SuccessionKind.MERGE
 
 
-# long: to be split (issue #23)
 @transaction.atomic
 def units_reorganise(
     *,
@@ -273,23 +272,8 @@ def units_reorganise(
     created, new_agencies = _create_rows(
         new_rows, {}, valid_from=effective_on, with_agencies=with_agencies, by=by
     )
-    fan_in: dict[str, int] = defaultdict(int)
-    for row in mapping:
-        fan_in[row.new_gso_code] += 1
     links = 0
-    pairs = [
-        (
-            row.old_gso_code,
-            row.new_gso_code,
-            _succession_kind(row, fan_in[row.new_gso_code]),
-            row.split != "part",
-        )
-        for row in mapping
-    ]
-    old_root_code = replaces.gso_code
-    if old_root_code and old_root_code in created:
-        pairs.append((old_root_code, old_root_code, SuccessionKind.MERGE, True))
-    for old_code, new_code, kind, is_default in pairs:
+    for old_code, new_code, kind, is_default in _succession_pairs(mapping, replaces.gso_code, created):
         links += _link(
             old_areas[old_code],
             created[new_code],
@@ -315,6 +299,28 @@ def units_reorganise(
         successions=links,
         closed=closed,
     )
+
+
+def _succession_pairs(
+    mapping: list[ReorgRow], old_root_code: str, created: dict[str, Unit]
+) -> list[tuple[str, str, str, bool]]:
+    """(old code, new code, kind, is default successor) for each line of the mapping, and the old
+    root to the new one when it keeps its code."""
+    fan_in: dict[str, int] = defaultdict(int)
+    for row in mapping:
+        fan_in[row.new_gso_code] += 1
+    pairs = [
+        (
+            row.old_gso_code,
+            row.new_gso_code,
+            _succession_kind(row, fan_in[row.new_gso_code]),
+            row.split != "part",
+        )
+        for row in mapping
+    ]
+    if old_root_code and old_root_code in created:
+        pairs.append((old_root_code, old_root_code, SuccessionKind.MERGE, True))
+    return pairs
 
 
 def _agencies_of(area: Unit) -> list[Unit]:

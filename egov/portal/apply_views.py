@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from egov.accounts.types import AuthedRequest
 from egov.catalog.models import VersionStatus
 from egov.catalog.selectors import procedure_public_get
+from egov.dossiers.models import Dossier
 from egov.dossiers.services import ApplicantIn, DossierError
 from egov.portal import selectors, services
 from egov.portal.forms import ApplicantStepForm, DeliveryStepForm, ReviewForm
@@ -190,7 +191,6 @@ def _papers_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
     return render(request, "portal/draft_papers.html", context, status=422 if errors else 200)
 
 
-# long: to be split (issue #23)
 def _review_step(request: AuthedRequest, draft: PortalDraft) -> HttpResponse:
     applicant = ApplicantStepForm(data=draft.data.get("applicant", {}))
     units = _unit_choices(draft)
@@ -208,30 +208,8 @@ def _review_step(request: AuthedRequest, draft: PortalDraft) -> HttpResponse:
     if request.method == "POST":
         status = 422
         if not problems and form.is_valid():
-            a, d = applicant.cleaned_data, delivery.cleaned_data
-            unit = next((u for u in selectors.receiving_units_for(draft.version) if u.pk == d["unit"]), None)
-            try:
-                if unit is None:
-                    raise services.PortalError(_("Choose the office again."))
-                dossier = services.draft_submit(
-                    draft=draft,
-                    applicant=ApplicantIn(
-                        kind=a["kind"],
-                        name=a["name"],
-                        id_number=a["id_number"],
-                        address=a["address"],
-                        phone=a["phone"],
-                        email=a["email"],
-                    ),
-                    unit=unit,
-                    return_method=d["return_method"],
-                    return_address=d["return_address"],
-                    summary=a["summary"],
-                    by=request.user,
-                )
-            except (services.PortalError, DossierError) as exc:
-                form.add_error(None, str(exc))
-            else:
+            dossier = _submit(request, draft, applicant.cleaned_data, delivery.cleaned_data, form)
+            if dossier is not None:
                 messages.success(
                     request,
                     _(
@@ -253,6 +231,35 @@ def _review_step(request: AuthedRequest, draft: PortalDraft) -> HttpResponse:
         problems=problems,
     )
     return render(request, "portal/draft_review.html", context, status=status)
+
+
+def _submit(
+    request: AuthedRequest, draft: PortalDraft, a: dict[str, Any], d: dict[str, Any], form: ReviewForm
+) -> Dossier | None:
+    """Submit the checked draft; None (the reason on the form) when the service refuses."""
+    unit = next((u for u in selectors.receiving_units_for(draft.version) if u.pk == d["unit"]), None)
+    try:
+        if unit is None:
+            raise services.PortalError(_("Choose the office again."))
+        return services.draft_submit(
+            draft=draft,
+            applicant=ApplicantIn(
+                kind=a["kind"],
+                name=a["name"],
+                id_number=a["id_number"],
+                address=a["address"],
+                phone=a["phone"],
+                email=a["email"],
+            ),
+            unit=unit,
+            return_method=d["return_method"],
+            return_address=d["return_address"],
+            summary=a["summary"],
+            by=request.user,
+        )
+    except (services.PortalError, DossierError) as exc:
+        form.add_error(None, str(exc))
+        return None
 
 
 @require_POST

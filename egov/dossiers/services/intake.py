@@ -181,7 +181,6 @@ def _save_new(dossier: Dossier, *, papers: list[PaperIn], files: list[Any] | Non
         dossier_attach_file(dossier=dossier, upload=upload, kind=FileKind.SCAN, by=by)
 
 
-# long: to be split (issue #23)
 @transaction.atomic
 def dossier_receive(
     *,
@@ -206,15 +205,9 @@ def dossier_receive(
     A repeated ``intake_token`` returns the dossier it already made, but only to the officer who
     made it at the same counter; anybody else's token is refused (the form must be reopened)."""
     require_counter(by, unit)
-    if intake_token:
-        existing = Dossier.objects.filter(intake_token=intake_token).first()
-        if existing is not None:
-            if existing.receiving_unit_id == unit.pk and existing.created_by_id == by.pk:
-                return existing
-            raise DossierError(
-                _("This intake form was already used for another reception; open a new form."),
-                "intake_token",
-            )
+    existing = _already_received(intake_token, unit=unit, by=by)
+    if existing is not None:
+        return existing
     resolving_unit = resolving_unit or unit.parent or unit
     level = _check_receivable(version, unit, resolving_unit)
     if not papers:
@@ -232,6 +225,31 @@ def dossier_receive(
     dossier.due_at = dossier.statutory_due_at
     dossier.clock_started_at = _clock_start(dossier)
     _save_new(dossier, papers=papers, files=files, by=by)
+    _start_received(dossier, at, by)
+    notify_applicant(dossier, "received")
+    # Last: the audit entry takes the chain's global head lock, held until commit.
+    _audit(dossier, AuditEvent.DOSSIER_RECEIVED, by, code=dossier.code, due_at=dossier.due_at.isoformat())
+    return dossier
+
+
+def _already_received(intake_token: str | None, *, unit: Unit, by: Actor) -> Dossier | None:
+    """The dossier this officer already made at this counter from this intake form; refuses
+    anybody else's token."""
+    if not intake_token:
+        return None
+    existing = Dossier.objects.filter(intake_token=intake_token).first()
+    if existing is None:
+        return None
+    if existing.receiving_unit_id == unit.pk and existing.created_by_id == by.pk:
+        return existing
+    raise DossierError(
+        _("This intake form was already used for another reception; open a new form."),
+        "intake_token",
+    )
+
+
+def _start_received(dossier: Dossier, at: dt.datetime, by: Actor) -> None:
+    """The first steps and the timeline of a dossier just received, written at once."""
     events = [
         _event_row(
             dossier, EventKind.RECEIVED, by, _("Channel: %(c)s") % {"c": dossier.get_channel_display()}
@@ -249,10 +267,6 @@ def dossier_receive(
     DossierEvent.objects.bulk_create(events)
     dossier.current_step = steps[-1]
     dossier.save(update_fields=["current_step"])
-    notify_applicant(dossier, "received")
-    # Last: the audit entry takes the chain's global head lock, held until commit.
-    _audit(dossier, AuditEvent.DOSSIER_RECEIVED, by, code=dossier.code, due_at=dossier.due_at.isoformat())
-    return dossier
 
 
 def _clock_start(dossier: Dossier) -> dt.datetime:

@@ -55,7 +55,6 @@ def _span_days(limit: Limit) -> float:
     return days * 7 / 5 + 2
 
 
-# long: to be split (issue #23)
 def _plan_one(
     ctx: _Ctx, fate: str, days: _Days, window_start: dt.date, end: dt.datetime, base: DossierPlan
 ) -> DossierPlan:
@@ -71,15 +70,7 @@ def _plan_one(
         return _office_instant(rng, cal, days.between(window_start, end_day - dt.timedelta(days=1))[-1])
 
     if fate == "refused":
-        base.received_at = received(window_start, end_day)
-        base.state = DossierState.REFUSED
-        base.channel, base.return_method, base.return_address = Channel.DIRECT, ReturnMethod.COUNTER, ""
-        base.fees_collected = 0
-        base.outcome_reason = rng.choice(REFUSE_REASONS)
-        base.returned_to = ""
-        base.papers = []
-        base.events = [EventPlan(base.received_at, EventKind.REFUSED, base.outcome_reason)]
-        return base
+        return _refused(base, received(window_start, end_day), rng)
 
     span = _span_days(ctx.limit)
     late = {"processing": rng.random() < OVERDUE_SHARE, "supplement": False}.get(
@@ -89,17 +80,7 @@ def _plan_one(
     term = fate if fate in ("withdrawn", "stopped") else None
     if term is not None:
         pause = "none"
-    d = dt.timedelta
-    windows = {
-        "resolved": (end_day - d(days=span + 25), end_day),
-        "processing": (
-            (end_day - d(days=span + 25), end_day - d(days=span * 0.8))
-            if late
-            else (end_day - d(days=span + 1), end_day)
-        ),
-        "supplement": (end_day - d(days=span + 20), end_day),
-    }
-    lo, hi = windows.get(fate, (window_start, end_day))
+    lo, hi = _reception_window(fate, late=late, span=span, window_start=window_start, end_day=end_day)
     wanted = {"processing": DossierState.PROCESSING, "supplement": DossierState.SUPPLEMENT}.get(fate, fate)
     track = None
     for _attempt in range(15):
@@ -120,6 +101,36 @@ def _plan_one(
     base.state = track.state_at(end)
     _materialise(ctx, track, base, end, mark=rng.randint(1, 14))
     return base
+
+
+def _refused(base: DossierPlan, received_at: dt.datetime, rng: random.Random) -> DossierPlan:
+    """A dossier refused at the counter on the day it was brought."""
+    base.received_at = received_at
+    base.state = DossierState.REFUSED
+    base.channel, base.return_method, base.return_address = Channel.DIRECT, ReturnMethod.COUNTER, ""
+    base.fees_collected = 0
+    base.outcome_reason = rng.choice(REFUSE_REASONS)
+    base.returned_to = ""
+    base.papers = []
+    base.events = [EventPlan(base.received_at, EventKind.REFUSED, base.outcome_reason)]
+    return base
+
+
+def _reception_window(
+    fate: str, *, late: bool, span: float, window_start: dt.date, end_day: dt.date
+) -> tuple[dt.date, dt.date]:
+    """When a dossier of this fate may have been received, so that it is in that state at the end."""
+    d = dt.timedelta
+    windows = {
+        "resolved": (end_day - d(days=span + 25), end_day),
+        "processing": (
+            (end_day - d(days=span + 25), end_day - d(days=span * 0.8))
+            if late
+            else (end_day - d(days=span + 1), end_day)
+        ),
+        "supplement": (end_day - d(days=span + 20), end_day),
+    }
+    return windows.get(fate, (window_start, end_day))
 
 
 def _ranked_versions(

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from egov.accounts.types import Actor
 from egov.dossiers.models import (
     DailyCounter,
     Dossier,
@@ -26,7 +27,7 @@ from egov.synthetic.generate.inputs import load_inputs
 from egov.synthetic.generate.plan import plan_history
 
 if TYPE_CHECKING:
-    from egov.accounts.models import User
+    pass
 
 BATCH = 500
 
@@ -47,7 +48,7 @@ def _dossier_fields(plan: DossierPlan) -> dict[str, Any]:
     return values
 
 
-def _write_children(rows: list[Dossier], plans: list[DossierPlan], by: User | None) -> list[DossierStep]:
+def _write_children(rows: list[Dossier], plans: list[DossierPlan], by: Actor | None) -> list[DossierStep]:
     """Papers, steps, pauses, extensions and timeline of the new dossiers; returns the steps."""
     papers, steps, pauses, extensions, events = [], [], [], [], []
     for dossier, plan in zip(rows, plans, strict=True):
@@ -125,7 +126,7 @@ def _store_counters(
 
 @transaction.atomic
 def generate_history(
-    *, dossiers: int, seed: int = 2021, by: User | None = None, end: dt.datetime | None = None
+    *, dossiers: int, seed: int = 2021, by: Actor | None = None, end: dt.datetime | None = None
 ) -> int:
     """Create ``dossiers`` synthetic dossiers received over the ~150 days before ``end``.
 
