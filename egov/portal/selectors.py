@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -140,8 +141,6 @@ def result_files(dossier: Dossier) -> list[DossierFile]:
 def result_file_get(*, dossier: Dossier, pk: int) -> DossierFile:
     found = next((f for f in result_files(dossier) if f.pk == pk), None)
     if found is None:
-        from django.http import Http404
-
         raise Http404
     return found
 
@@ -256,8 +255,6 @@ def _aware(value: Any) -> dt.datetime | None:
 
 @functools.cache
 def _public_sql() -> tuple[str, str]:
-    from egov.orgs.models import Unit
-
     dossier, version = Dossier._meta.db_table, ProcedureVersion._meta.db_table
     unit, event = Unit._meta.db_table, DossierEvent._meta.db_table
     # Table names come from the models, values are parameters. Two small statements plan

@@ -47,6 +47,7 @@ from egov.dossiers.services.common import (
 )
 from egov.dossiers.workflow import Action, require, require_counter
 from egov.orgs.models import Unit
+from egov.workcal import clock_start
 
 # ---------------------------------------------------------------- intake
 
@@ -270,8 +271,6 @@ def _start_received(dossier: Dossier, at: dt.datetime, by: Actor) -> None:
 
 
 def _clock_start(dossier: Dossier) -> dt.datetime:
-    from egov.workcal import clock_start
-
     assert dossier.received_at is not None
     return clock_start(
         dossier.received_at, clock.calendar_of(dossier), cutoff=dossier.procedure_version.cutoff

@@ -35,6 +35,7 @@ from egov.dossiers.services.common import (
 )
 from egov.dossiers.services.intake import PaperIn
 from egov.dossiers.workflow import Action, require
+from egov.workcal import elapsed
 
 # ---------------------------------------------------------------- pauses
 
@@ -145,8 +146,6 @@ def dossier_supplement_submit(
 
 
 def _remaining_hours(step: DossierStep, pause: Pause) -> int:
-    from egov.workcal import elapsed
-
     cal = clock.calendar_of(step.dossier)
     budget = elapsed(start=step.started_at, end=step.due_at, cal=cal)
     used = (

@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from egov.accounts.models import RoleAssignment, User
 from egov.accounts.types import AuthedRequest
 from egov.catalog.models import StepRole
+from egov.core.uploads import attachment_response
 from egov.dossiers import selectors, services
 from egov.dossiers.events import EVENT_LABELS
 from egov.dossiers.forms import (
@@ -31,7 +33,7 @@ from egov.dossiers.forms import (
     SendBackForm,
 )
 from egov.dossiers.models import Dossier
-from egov.dossiers.pdf import FORM_TITLES, forms_available
+from egov.dossiers.pdf import FORM_TITLES, form_pdf, forms_available
 from egov.dossiers.views.common import _add_validation_error, _staff_only
 from egov.dossiers.workflow import Action, available_actions, require
 from egov.orgs.models import Unit
@@ -96,8 +98,6 @@ def _forward_choices(dossier: Dossier, step: Any, form: Any) -> None:
 
 
 def _assignees(step: Any) -> list[tuple[int, str]]:
-    from egov.accounts.models import RoleAssignment
-
     people = (
         RoleAssignment.objects.active()
         .filter(role=step.role, unit__path__startswith=step.unit.path)
@@ -217,8 +217,6 @@ def _send_back(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -
 
 @_action("assign", AssignForm)
 def _assign(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -> str:
-    from egov.accounts.models import User
-
     to = get_object_or_404(User, pk=data["to"])
     step = services.step_assign(dossier=dossier, to=to, by=request.user)
     return _("The step “%(step)s” of dossier %(code)s is assigned to %(name)s.") % {
@@ -322,8 +320,6 @@ def _accept(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -> s
 
 def dossier_file(request: AuthedRequest, pk: int, file_pk: int) -> FileResponse:
     """Open a stored file of the dossier (a scan the citizen uploaded, a supplement, a result)."""
-    from egov.core.uploads import attachment_response
-
     _staff_only(request)
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
     record = get_object_or_404(dossier.files, pk=file_pk)
@@ -338,9 +334,6 @@ def dossier_file(request: AuthedRequest, pk: int, file_pk: int) -> FileResponse:
 
 def dossier_form_pdf(request: AuthedRequest, pk: int, form_no: str) -> FileResponse:
     """Download an official form of the dossier as PDF (rendered and stored on first request)."""
-    from egov.core.uploads import attachment_response
-    from egov.dossiers.pdf import form_pdf, forms_available
-
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
     if form_no not in forms_available(dossier):
         raise Http404

@@ -11,6 +11,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from egov.accounts.types import Actor
+from egov.audit.models import AuditEvent
+from egov.audit.services import audit_record
 from egov.dossiers.models import (
     DailyCounter,
     Dossier,
@@ -132,9 +134,6 @@ def generate_history(
 
     Demo data only: written in bulk, not audited per dossier (one ``demo.history_generated``
     audit entry instead). Returns how many dossiers were created."""
-    from egov.audit.models import AuditEvent
-    from egov.audit.services import audit_record
-
     end = end or timezone.now().replace(minute=0, second=0, microsecond=0)
     units, versions = load_inputs()
     if not units or not versions or dossiers <= 0:
