@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404
 
 from egov.accounts.models import EnrolmentCode, RoleAssignment, User
 from egov.accounts.permissions import can_manage_staff_of, is_staff_user, is_system_admin, managed_unit_paths
+from egov.accounts.types import Visitor
 from egov.orgs.models import Unit, UnitQuerySet
 
 
-def staff_visible_to(user: Any) -> QuerySet[User]:
+def staff_visible_to(user: Visitor) -> QuerySet[User]:
     """People the user may manage: anyone holding a role in a unit the user administers."""
     if is_system_admin(user):
         return User.objects.all()
@@ -24,7 +25,7 @@ def staff_visible_to(user: Any) -> QuerySet[User]:
     return User.objects.filter(roles__unit__in=units, roles__revoked_at__isnull=True).distinct()
 
 
-def user_get_for_manager(*, user: Any, pk: int) -> User:
+def user_get_for_manager(*, user: Visitor, pk: int) -> User:
     return get_object_or_404(staff_visible_to(user), pk=pk)
 
 
@@ -37,7 +38,7 @@ def role_assignments_for_unit(*, unit: Unit) -> QuerySet[RoleAssignment]:
     )
 
 
-def role_assignment_get_for_manager(*, user: Any, pk: int) -> RoleAssignment:
+def role_assignment_get_for_manager(*, user: Visitor, pk: int) -> RoleAssignment:
 
     assignment = get_object_or_404(RoleAssignment.objects.active().select_related("unit", "user"), pk=pk)
     if not can_manage_staff_of(user, assignment.unit):
@@ -67,18 +68,18 @@ def second_factor_status(*, person: User) -> dict[str, Any]:
     }
 
 
-def unit_visible_queryset(user: Any) -> UnitQuerySet:
+def unit_visible_queryset(user: Visitor) -> UnitQuerySet:
     """Every staff account may read the organisation structure (needed to route work); citizens see none here."""
     if not is_staff_user(user):
         return Unit.objects.none()
     return Unit.objects.all()
 
 
-def unit_get_for_user(*, user: Any, pk: int) -> Unit:
+def unit_get_for_user(*, user: Visitor, pk: int) -> Unit:
     return get_object_or_404(unit_visible_queryset(user), pk=pk)
 
 
-def unit_get_for_manager(*, user: Any, pk: int) -> Unit:
+def unit_get_for_manager(*, user: Visitor, pk: int) -> Unit:
     """A unit whose staff the user may manage; 404 otherwise, never 403, so ids do not leak."""
     unit = unit_get_for_user(user=user, pk=pk)
     if not can_manage_staff_of(user, unit):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts.models import AccountKind, EnrolmentCode, RoleAssignment, User
+from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
 from egov.audit.services import audit_record, snapshot
 from egov.core.onetime import onetime_code_try
@@ -35,7 +36,7 @@ def user_create(
     *,
     username: str,
     full_name: str,
-    by: Any,
+    by: Actor | None,
     password: str | None = None,
     email: str = "",
     phone: str = "",
@@ -72,7 +73,7 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, user: User, by: Any, **changes: Any) -> User:
+def user_update(*, user: User, by: Actor | None, **changes: Any) -> User:
     """Change a person's details (name, contact, active flag)."""
     allowed = {"full_name", "email", "phone", "is_active"}
     unknown = set(changes) - allowed
@@ -89,7 +90,7 @@ def user_update(*, user: User, by: Any, **changes: Any) -> User:
 
 
 @transaction.atomic
-def user_set_password(*, user: User, password: str, by: Any) -> None:
+def user_set_password(*, user: User, password: str, by: Actor | None) -> None:
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -97,7 +98,7 @@ def user_set_password(*, user: User, password: str, by: Any) -> None:
 
 
 @transaction.atomic
-def role_grant(*, user: User, unit: Unit, role: str, by: Any) -> RoleAssignment:
+def role_grant(*, user: User, unit: Unit, role: str, by: Actor | None) -> RoleAssignment:
     """Give ``user`` a role in ``unit``; granting a role already held is refused."""
     assignment = RoleAssignment(
         user=user, unit=unit, role=role, granted_by=by if getattr(by, "pk", None) else None
@@ -115,7 +116,7 @@ def role_grant(*, user: User, unit: Unit, role: str, by: Any) -> RoleAssignment:
 
 
 @transaction.atomic
-def role_revoke(*, assignment: RoleAssignment, by: Any) -> RoleAssignment:
+def role_revoke(*, assignment: RoleAssignment, by: Actor) -> RoleAssignment:
     """End a role; the row stays as history."""
     if assignment.revoked_at is not None:
         return assignment
@@ -143,7 +144,7 @@ def _enrolment_hash(user_id: int, code: str) -> str:
 
 
 @transaction.atomic
-def otp_enrolment_code_issue(*, user: User, by: Any) -> str:
+def otp_enrolment_code_issue(*, user: User, by: Actor | None) -> str:
     """Issue a one-time code with which ``user`` can enrol an authenticator app (a first one, or
     one that replaces a lost phone). Returns the code to show once; only its HMAC is kept, and
     any earlier unused code stops working. Who may issue is ``permissions.can_issue_enrolment_code``."""

@@ -45,6 +45,7 @@ from egov.accounts.selectors import (
     unit_get_for_manager,
     user_get_for_manager,
 )
+from egov.accounts.types import AuthedRequest, Visitor
 from egov.orgs.models import Unit
 
 
@@ -81,10 +82,10 @@ def _next_url(request: HttpRequest) -> str:
     return "/"
 
 
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthedRequest) -> HttpResponse:
     if second_factor_done(request):
         return redirect("core:home")
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         return redirect("accounts:otp_setup")
@@ -112,10 +113,10 @@ def _enrolling_device(request: HttpRequest, user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(pk=state.get("device"), user=user, confirmed=False).first()
 
 
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthedRequest) -> HttpResponse:
     """Enrol an authenticator app: first the one-time code from the unit administrator, then
     the QR code and a code from the app. Also how a lost phone is replaced."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     if user.kind != "staff":
         return redirect("core:home")
     device = _enrolling_device(request, user)
@@ -169,7 +170,7 @@ def _b32(key: bytes) -> str:
     return base64.b32encode(key).decode().rstrip("=")
 
 
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthedRequest) -> HttpResponse:
     # The staff directory is part of the back office: citizens have no business there.
     if not is_staff_user(request.user):
         raise PermissionDenied
@@ -188,7 +189,7 @@ def _today() -> Any:
     return timezone.localdate()
 
 
-def staff_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def staff_create(request: AuthedRequest, unit_pk: int) -> HttpResponse:
     unit = unit_get_for_manager(user=request.user, pk=unit_pk)
     form = StaffCreateForm(request.POST or None, roles=grantable_roles(request.user))
     if request.method == "POST" and form.is_valid():
@@ -214,14 +215,14 @@ def staff_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
     )
 
 
-def _manageable_unit_choices(user: Any) -> list[tuple[int, str]]:
+def _manageable_unit_choices(user: Visitor) -> list[tuple[int, str]]:
     qs = Unit.objects.valid_on(_today())
     if not is_system_admin(user):
         qs = qs.in_subtrees(managed_unit_paths(user))
     return [(u.pk, u.name) for u in qs.order_by("path")[:2000]]
 
 
-def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     person = user_get_for_manager(user=request.user, pk=pk)
     form = RoleGrantForm(
         request.POST or None,
@@ -254,7 +255,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def otp_code_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def otp_code_issue(request: AuthedRequest, pk: int) -> HttpResponse:
     """Issue a two-factor enrolment code for a person and show it, this once."""
     person = user_get_for_manager(user=request.user, pk=pk)
     if not can_issue_enrolment_code(request.user, person):
@@ -274,7 +275,7 @@ def otp_code_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def role_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     assignment = role_assignment_get_for_manager(user=request.user, pk=pk)
     services.role_revoke(assignment=assignment, by=request.user)
     messages.success(request, _("Role revoked."))

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 
 from egov.accounts.models import RoleAssignment
 from egov.accounts.permissions import audit_scope_paths, can_read_audit
+from egov.accounts.types import Visitor
 from egov.audit.models import AuditEntry, AuditEvent
 from egov.orgs.models import AREA_KINDS, Unit
 
@@ -34,7 +35,7 @@ def _path_condition(field: str, paths: list[str]) -> Q:
     return condition
 
 
-def audit_entries_visible_to(user: Any) -> QuerySet[AuditEntry]:
+def audit_entries_visible_to(user: Visitor) -> QuerySet[AuditEntry]:
     if not can_read_audit(user):
         return AuditEntry.objects.none()
     paths = audit_scope_paths(user)
@@ -44,7 +45,7 @@ def audit_entries_visible_to(user: Any) -> QuerySet[AuditEntry]:
     return qs.filter(_path_condition("scope_path", paths))
 
 
-def audit_units_for(user: Any) -> QuerySet[Unit]:
+def audit_units_for(user: Visitor) -> QuerySet[Unit]:
     """The areas (province, districts, communes) the user may filter the trail by."""
     qs = Unit.objects.filter(kind__in=AREA_KINDS, valid_to__isnull=True).order_by("path")
     paths = audit_scope_paths(user)
@@ -61,7 +62,7 @@ def _areas_above(paths: list[str]) -> list[int]:
 
 def audit_entries_filtered(
     *,
-    user: Any,
+    user: Visitor,
     actor: str = "",
     event: str = "",
     unit: Unit | None = None,
@@ -89,7 +90,7 @@ def _usernames_in_scope(paths: list[str]) -> QuerySet[RoleAssignment, Any]:
     )
 
 
-def signin_failures_visible_to(user: Any) -> QuerySet[AccessFailureLog]:
+def signin_failures_visible_to(user: Visitor) -> QuerySet[AccessFailureLog]:
     """Failed sign-ins: all of them for system administrators; for an auditor, those against the
     accounts of people holding a role in the auditor's units (unknown names stay hidden)."""
     if not can_read_audit(user):
@@ -100,7 +101,7 @@ def signin_failures_visible_to(user: Any) -> QuerySet[AccessFailureLog]:
     return qs if paths is None else qs.filter(username__in=_usernames_in_scope(paths))
 
 
-def lockouts_visible_to(user: Any) -> QuerySet[AccessAttempt]:
+def lockouts_visible_to(user: Visitor) -> QuerySet[AccessAttempt]:
     """The failure counters django-axes holds now (reset by a successful sign-in)."""
     if not can_read_audit(user):
         none: QuerySet[AccessAttempt] = AccessAttempt.objects.none()

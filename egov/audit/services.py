@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -84,7 +86,7 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 def audit_record(
     *,
     event: str,
-    actor: Any = None,
+    actor: AbstractBaseUser | AnonymousUser | None = None,
     target: models.Model | None = None,
     scope_path: str = "",
     before: dict[str, Any] | None = None,

@@ -5,13 +5,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from egov.accounts.permissions import can_read_audit
+from egov.accounts.types import AuthedRequest
 from egov.audit.forms import AuditFilterForm
 from egov.audit.selectors import (
     audit_entries_filtered,
@@ -26,13 +27,13 @@ from egov.audit.selectors import (
 EXPORT_LIMIT = 100_000
 
 
-def _filter_form(request: HttpRequest) -> AuditFilterForm:
+def _filter_form(request: AuthedRequest) -> AuditFilterForm:
     if not can_read_audit(request.user):
         raise PermissionDenied
     return AuditFilterForm(request.GET, events=event_choices(), units=list(audit_units_for(request.user)))
 
 
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     form = _filter_form(request)
     if not form.is_valid():
         context = {"form": form, "page": None, "query": ""}
@@ -57,7 +58,7 @@ def _text_cell(sheet: Any, value: Any) -> Any:
     return value
 
 
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: AuthedRequest) -> HttpResponse:
     """The filtered trail as an .xlsx workbook (at most EXPORT_LIMIT entries, newest first)."""
     form = _filter_form(request)
     if not form.is_valid():
@@ -98,7 +99,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def signin_failures(request: HttpRequest) -> HttpResponse:
+def signin_failures(request: AuthedRequest) -> HttpResponse:
     """Failed sign-ins recorded by django-axes (system administrators: all; auditors: their scope)."""
     if not can_read_audit(request.user):
         raise PermissionDenied

@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
+from egov.accounts.types import AuthedRequest
 from egov.catalog import selectors, services
 from egov.catalog.data import ChannelData, PaperData, ProcedureData, StepData
 from egov.catalog.models import (
@@ -208,7 +209,7 @@ class PublishIn(Schema):
     decision_date: Day
 
 
-def _require_officer(request: HttpRequest) -> None:
+def _require_officer(request: AuthedRequest) -> None:
     if not can_edit_catalogue(request.user):
         raise HttpError(403, _("Only catalogue officers may change the catalogue."))
 
@@ -224,7 +225,7 @@ def _refused(problems: list[Any]) -> dict[str, Any]:
 @router.put(
     "/{code}/draft", response={200: ProcedureOut, **OBJECT_ERRORS}, summary="Create or update a draft"
 )
-def procedure_put_draft(request: HttpRequest, code: str, payload: ProcedureIn) -> Any:
+def procedure_put_draft(request: AuthedRequest, code: str, payload: ProcedureIn) -> Any:
     _require_officer(request)
     if payload.code != code:
         return Status(
@@ -245,7 +246,7 @@ def procedure_put_draft(request: HttpRequest, code: str, payload: ProcedureIn) -
 
 
 @router.post("/{code}/publish", response={200: ProcedureOut, **OBJECT_ERRORS}, summary="Publish the draft")
-def procedure_post_publish(request: HttpRequest, code: str, payload: PublishIn) -> Any:
+def procedure_post_publish(request: AuthedRequest, code: str, payload: PublishIn) -> Any:
     _require_officer(request)
     draft = ProcedureVersion.objects.filter(procedure__code=code, status="draft").first()
     if draft is None:

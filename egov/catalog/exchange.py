@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from egov.accounts.types import Actor
 from egov.catalog.models import Field, ProcedureVersion, VersionStatus
 from egov.catalog.selectors import version_to_data
 from egov.catalog.services import ImportReport, catalog_import
@@ -44,7 +44,7 @@ def catalog_import_bytes(
     *,
     content: bytes,
     filename: str,
-    by: Any,
+    by: Actor | None,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from egov.accounts.models import Role
 from egov.accounts.permissions import is_system_admin, role_paths
+from egov.accounts.types import Visitor
 
 
-def can_edit_catalogue(user: Any) -> bool:
+def can_edit_catalogue(user: Visitor) -> bool:
     return is_system_admin(user) or bool(role_paths(user, {Role.CATALOGUE_OFFICER}))

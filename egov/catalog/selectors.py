@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
+from egov.accounts.types import Visitor
 from egov.catalog.data import ChannelData, PaperData, ProcedureData, StepData
 from egov.catalog.models import ChannelOption, Procedure, ProcedureVersion, ProcessStep, VersionStatus
 from egov.catalog.permissions import can_edit_catalogue
@@ -165,7 +165,7 @@ def procedure_versions(procedure: Procedure) -> QuerySet[ProcedureVersion]:
     return procedure.versions.order_by("-number")
 
 
-def procedure_get_for_officer(*, user: Any, code: str) -> Procedure:
+def procedure_get_for_officer(*, user: Visitor, code: str) -> Procedure:
     from django.shortcuts import get_object_or_404
 
     if not can_edit_catalogue(user):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
 from egov.audit.services import audit_record
 from egov.catalog.data import Problem, ProcedureData, validate
@@ -89,7 +90,7 @@ def _write_content(version: ProcedureVersion, data: ProcedureData, field: Field)
 
 
 @transaction.atomic
-def procedure_save_draft(*, data: ProcedureData, by: Any) -> ProcedureVersion:
+def procedure_save_draft(*, data: ProcedureData, by: Actor | None) -> ProcedureVersion:
     """Create or update the procedure's draft (a published version is never changed in place)."""
     problems = validate(data)
     if problems:
@@ -118,7 +119,7 @@ def procedure_save_draft(*, data: ProcedureData, by: Any) -> ProcedureVersion:
 
 @transaction.atomic
 def procedure_publish(
-    *, version: ProcedureVersion, decision_number: str, decision_date: dt.date, by: Any
+    *, version: ProcedureVersion, decision_number: str, decision_date: dt.date, by: Actor | None
 ) -> ProcedureVersion:
     """Publish a draft against its decision; the previously published version is superseded."""
     from django.utils.translation import gettext as _
@@ -155,7 +156,7 @@ def procedure_publish(
 
 
 @transaction.atomic
-def procedure_withdraw(*, procedure: Procedure, on: dt.date, reason: str, by: Any) -> ProcedureVersion:
+def procedure_withdraw(*, procedure: Procedure, on: dt.date, reason: str, by: Actor) -> ProcedureVersion:
     """Withdraw the published version from ``on``; dossiers already received keep it."""
     from django.utils.translation import gettext as _
 
@@ -196,7 +197,7 @@ def _normalised(data: ProcedureData) -> dict[str, Any]:
 
 @transaction.atomic
 def catalog_import(
-    *, parsed: ParsedCatalogue, by: Any, progress: Callable[[int, int], None] | None = None
+    *, parsed: ParsedCatalogue, by: Actor | None, progress: Callable[[int, int], None] | None = None
 ) -> ImportReport:
     """Apply a validated catalogue: unchanged procedures are skipped, changed ones get a new
     version (published when the row carries its decision). All or nothing."""

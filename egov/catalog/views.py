@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.forms import BaseFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from egov.accounts.types import AuthedRequest
 from egov.catalog import selectors, services
 from egov.catalog.data import ProcedureData, budget_hours, legal_limit_hours, validate
 from egov.catalog.exchange import catalog_export_bytes, catalog_import_bytes
@@ -145,7 +147,7 @@ def _error_summary(form: Any, formsets: dict[str, Any]) -> list[str]:
     return lines
 
 
-def procedure_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+def procedure_edit(request: AuthedRequest, code: str | None = None) -> HttpResponse:
     _require_officer(request)
     procedure = selectors.procedure_get_for_officer(user=request.user, code=code) if code else None
     latest = (
@@ -156,7 +158,7 @@ def procedure_edit(request: HttpRequest, code: str | None = None) -> HttpRespons
     data = selectors.version_to_data(latest) if latest else None
     if request.method == "POST":
         form = ProcedureForm(request.POST)
-        formsets = {
+        formsets: dict[str, BaseFormSet[Any]] = {
             "channels": ChannelFormSet(request.POST, prefix="ch"),
             "papers": PaperFormSet(request.POST, prefix="pa"),
             "process": StepFormSet(request.POST, prefix="st"),
@@ -197,7 +199,7 @@ def procedure_edit(request: HttpRequest, code: str | None = None) -> HttpRespons
     return render(request, "catalog/edit.html", context, status=422 if has_errors else 200)
 
 
-def manage_detail(request: HttpRequest, code: str) -> HttpResponse:
+def manage_detail(request: AuthedRequest, code: str) -> HttpResponse:
     _require_officer(request)
     procedure = selectors.procedure_get_for_officer(user=request.user, code=code)
     versions = list(selectors.procedure_versions(procedure).select_related("field"))
@@ -237,7 +239,7 @@ def manage_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "catalog/manage_detail.html", context, status=422 if failed else 200)
 
 
-def catalogue_import(request: HttpRequest) -> HttpResponse:
+def catalogue_import(request: AuthedRequest) -> HttpResponse:
     _require_officer(request)
     form = CatalogueImportForm(request.POST or None, request.FILES or None)
     errors: list[Any] = []

@@ -110,7 +110,8 @@ class CleanInputMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _CONTROL_IN_PATH.search(request.path):
             return _path_not_found(request)
-        request.GET = _cleaned(request.GET)
+        # django-stubs types GET/POST as read-only; Django lets a middleware replace them, as here.
+        request.GET = _cleaned(request.GET)  # type: ignore[assignment]
         if any(_CONTROL_IN_PATH.search(v) for v in request.COOKIES.values()):
             # A session or CSRF cookie with NUL would reach the database: no such cookie exists.
             request.COOKIES = {k: v for k, v in request.COOKIES.items() if not _CONTROL_IN_PATH.search(v)}
@@ -124,7 +125,7 @@ class CleanInputMiddleware:
             ("multipart/form-data", "application/x-www-form-urlencoded")
         ):
             return None
-        request.POST = _cleaned(request.POST)
+        request.POST = _cleaned(request.POST)  # type: ignore[assignment]  # as for GET above
         for upload in (f for _key, files in request.FILES.lists() for f in files):
             if upload.name:
                 upload.name = clean_text(upload.name, multiline=False)

@@ -3,7 +3,6 @@
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -12,6 +11,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from egov.accounts.permissions import is_staff_user
+from egov.accounts.types import Actor, AuthedRequest
 from egov.catalog.models import ApplicantType, Channel, ProcedureVersion
 from egov.core.api import OBJECT_ERRORS, SIGNED_IN_ERRORS, error_body
 from egov.core.idnumbers import ID_NUMBER_CHECK
@@ -82,7 +82,7 @@ def _national() -> dict[str, int]:
     summary="Dossiers the caller may see (views: inbox, open, overdue, …)",
 )
 @paginate(PageNumberPagination, page_size=50)
-def dossiers_list(request: HttpRequest, filters: Query[ListFilters]) -> Any:
+def dossiers_list(request: AuthedRequest, filters: Query[ListFilters]) -> Any:
     if not is_staff_user(request.user):
         raise HttpError(404, _("Not found."))  # the staff API does not exist for citizens
     national = _national()
@@ -93,7 +93,7 @@ def dossiers_list(request: HttpRequest, filters: Query[ListFilters]) -> Any:
 
 
 @router.get("/{int:dossier_id}", response={200: DossierOut, **OBJECT_ERRORS}, summary="One dossier")
-def dossier_detail(request: HttpRequest, dossier_id: int) -> dict[str, Any]:
+def dossier_detail(request: AuthedRequest, dossier_id: int) -> dict[str, Any]:
     return _out(selectors.dossier_get_for_user(user=request.user, pk=dossier_id), _national())
 
 
@@ -132,7 +132,7 @@ def _refused(exc: services.DossierError) -> Status[dict[str, Any]]:
     response={201: DossierOut, 200: DossierOut, **OBJECT_ERRORS},
     summary="Receive a dossier at a counter",
 )
-def dossier_receive(request: HttpRequest, payload: ReceiveIn) -> Any:
+def dossier_receive(request: AuthedRequest, payload: ReceiveIn) -> Any:
     unit = get_object_or_404(Unit, pk=payload.unit_id)
     if not can_receive_at(request.user, unit):
         raise HttpError(403, _("You do not receive dossiers at this counter."))
@@ -194,7 +194,7 @@ class ActionIn(Schema):
 @router.post(
     "/{int:dossier_id}/{action}", response={200: DossierOut, **OBJECT_ERRORS}, summary="Act on a dossier"
 )
-def dossier_act(request: HttpRequest, dossier_id: int, action: str, payload: ActionIn) -> Any:
+def dossier_act(request: AuthedRequest, dossier_id: int, action: str, payload: ActionIn) -> Any:
     """404 for a dossier the caller may not see, 422 for an action the dossier's state does not
     allow, 403 for an action the caller may not take (egov.dossiers.workflow decides)."""
     dossier = selectors.dossier_get_for_user(user=request.user, pk=dossier_id)
@@ -211,7 +211,7 @@ def dossier_act(request: HttpRequest, dossier_id: int, action: str, payload: Act
     return Status(200, _out(dossier, _national()))
 
 
-def _run(action: Action, dossier: Dossier, user: Any, payload: ActionIn) -> None:
+def _run(action: Action, dossier: Dossier, user: Actor, payload: ActionIn) -> None:
     if action == Action.ACCEPT:
         services.dossier_accept(dossier=dossier, by=user)
     elif action == Action.REQUEST_PAPERS:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from egov.catalog.models import ChannelOption, ProcedureVersion, SupplementMode
+from egov.catalog.models import Channel, ChannelOption, ProcedureVersion, SupplementMode
 from egov.catalog.selectors import version_rules
 from egov.dossiers.models import Dossier, Pause
 from egov.workcal import Calendar, Limit, LimitUnit, due
@@ -25,7 +25,7 @@ def channel_option(version: ProcedureVersion, channel: str) -> ChannelOption:
     prefetched = getattr(version, "_prefetched_objects_cache", {}).get("channels")
     found = prefetched if prefetched is not None else version_rules(version).channels
     options = {c.channel: c for c in found}
-    option = options.get(channel) or options.get("direct") or next(iter(options.values()), None)
+    option = options.get(channel) or options.get(Channel.DIRECT) or next(iter(options.values()), None)
     if option is None:
         raise ValueError(f"procedure {version.procedure_id} has no channel")
     return option

@@ -7,9 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from egov.catalog.models import ApplicantType as ApplicantKind
+from egov.catalog.models import Channel
 from egov.core.forms import StyledFormMixin, validate_plausible_date
 from egov.core.idnumbers import validate_id_number
-from egov.dossiers.models import ApplicantKind, Channel, Outcome, PauseKind, ReturnMethod
+from egov.dossiers.models import Outcome, PauseKind, ReturnMethod
 
 PHONE = forms.RegexField(
     label=_("Phone number"),
@@ -64,7 +66,9 @@ class IntakeForm(StyledFormMixin, forms.Form):
         error_messages={"invalid": _("Enter the amount in whole đồng, without separators.")},
     )
     summary = forms.CharField(label=_("Summary"), max_length=500, required=False)
-    files = MultipleFileField(label=_("Scans (PDF, JPEG, PNG, DOCX, XLSX)"), required=False)
+    # The form field named "files" (the page's input name) shadows BaseForm.files only for the type checker:
+    # Django moves declared fields out of the class.
+    files = MultipleFileField(label=_("Scans (PDF, JPEG, PNG, DOCX, XLSX)"), required=False)  # type: ignore[assignment]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

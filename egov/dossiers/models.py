@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -306,6 +308,32 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} → {self.new_due_at:%d/%m/%Y}"
+
+
+class EventKind(StrEnum):
+    """What a :class:`DossierEvent` records (its ``kind``). A plain enum, not model choices: the
+    timeline's labels differ by reader (officer, citizen), and the column stays a free string."""
+
+    RECEIVED = "received"
+    REGISTERED = "registered"
+    STEP_STARTED = "step_started"
+    STEP_ASSIGNED = "step_assigned"
+    FORWARDED = "forwarded"
+    HANDED_OVER = "handed_over"
+    SENT_BACK = "sent_back"
+    SUPPLEMENT_REQUESTED = "supplement_requested"
+    PAUSED = "paused"
+    PAPERS_RECEIVED = "papers_received"
+    SUPPLEMENT_RECEIVED = "supplement_received"
+    RESUMED = "resumed"
+    SUPPLEMENT_SUBMITTED = "supplement_submitted"
+    EXTENDED = "extended"
+    REFUSED = "refused"
+    DECIDED = "decided"
+    RETURNED = "returned"
+    STOPPED = "stopped"
+    WITHDRAWN = "withdrawn"
+    OVERDUE = "overdue"
 
 
 class DossierEvent(models.Model):

@@ -16,9 +16,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
 from egov.audit.services import audit_record
-from egov.dossiers.models import Dossier, DossierFile, DossierState, FileKind
+from egov.dossiers.models import Dossier, DossierFile, DossierState, FileKind, PauseKind
 from egov.orgs.models import Unit
 
 FORM_TITLES = {
@@ -112,7 +113,7 @@ def forms_available(dossier: Dossier) -> list[str]:
         return ["03"]
     if dossier.received_at and dossier.state != DossierState.REGISTERED:
         available.append("01")
-    if dossier.pauses.filter(kind="supplement").exists():
+    if dossier.pauses.filter(kind=PauseKind.SUPPLEMENT).exists():
         available.append("02")
     if dossier.extensions.exists():
         available.append("04")
@@ -137,7 +138,7 @@ def _render(dossier: Dossier, form_no: str) -> str:
         "now": timezone.localtime(),
         "papers": dossier.papers.all(),
         "steps": dossier.steps.select_related("unit", "finished_by"),
-        "pause": dossier.pauses.filter(kind="supplement").order_by("-started_at").first(),
+        "pause": dossier.pauses.filter(kind=PauseKind.SUPPLEMENT).order_by("-started_at").first(),
         "extension": dossier.extensions.order_by("-created_at").first(),
         "committee": dossier.resolving_unit,
         "signer": form_signer(dossier, form_no),
@@ -156,7 +157,7 @@ def _stored_form(dossier: Dossier, form_no: str, content_key: str) -> DossierFil
     return dossier.files.filter(kind=FileKind.FORM, form_no=form_no, content_key=content_key).first()
 
 
-def dossier_form_issue(*, dossier: Dossier, form_no: str, by: Any) -> DossierFile:
+def dossier_form_issue(*, dossier: Dossier, form_no: str, by: Actor) -> DossierFile:
     """Issue the form: the stored copy of the same content, or one rendered, stored and audited now.
 
     The HTML is cheap and its hash is the content key; the PDF is rendered only when no stored

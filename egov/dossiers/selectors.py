@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from egov.accounts.models import Role
 from egov.accounts.permissions import is_staff_user, role_paths
+from egov.accounts.types import Actor, Visitor
 from egov.dossiers.clock import calendar_of
 from egov.dossiers.models import (
     OPEN_STATES,
@@ -22,6 +24,7 @@ from egov.dossiers.models import (
     StepStatus,
 )
 from egov.dossiers.permissions import sees_everything, visible_paths
+from egov.orgs.models import Unit
 from egov.workcal import elapsed
 
 
@@ -32,7 +35,7 @@ def _path_q(prefix: str, paths: list[str]) -> Q:
     return condition
 
 
-def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
+def dossiers_visible_to(user: Visitor) -> QuerySet[Dossier]:
     """Dossiers received or resolved in the user's units, or that passed through them."""
     base = Dossier.objects.select_related(
         "procedure_version", "receiving_unit", "resolving_unit", "current_step"
@@ -40,7 +43,9 @@ def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
     if sees_everything(user):
         return base
     if not is_staff_user(user):
-        return base.filter(applicant_user=user) if getattr(user, "is_authenticated", False) else base.none()
+        if isinstance(user, AnonymousUser) or not getattr(user, "is_authenticated", False):
+            return base.none()
+        return base.filter(applicant_user=user)
     paths = visible_paths(user)
     if not paths:
         return base.none()
@@ -50,7 +55,7 @@ def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
     )
 
 
-def dossiers_for_back_office(user: Any) -> QuerySet[Dossier]:
+def dossiers_for_back_office(user: Visitor) -> QuerySet[Dossier]:
     """What the back office (pages, staff API) shows: staff only. Citizens read their own
     dossiers through the portal, which hides officers' names, notes and internal steps."""
     if not is_staff_user(user):
@@ -58,19 +63,19 @@ def dossiers_for_back_office(user: Any) -> QuerySet[Dossier]:
     return dossiers_visible_to(user)
 
 
-def dossier_get_for_user(*, user: Any, pk: int) -> Dossier:
+def dossier_get_for_user(*, user: Visitor, pk: int) -> Dossier:
     """One dossier for the back office; 404 for anyone who may not see it, citizens included."""
     return get_object_or_404(dossiers_for_back_office(user), pk=pk)
 
 
-def dossier_for_intake_token(*, token: str, unit: Any, user: Any) -> Dossier | None:
+def dossier_for_intake_token(*, token: str, unit: Unit, user: Actor) -> Dossier | None:
     """The dossier this officer already made at this counter from this intake form, if any."""
     if not token or not getattr(user, "pk", None):
         return None
     return Dossier.objects.filter(intake_token=token, receiving_unit=unit, created_by=user).first()
 
 
-def _inbox_q(user: Any) -> Q:
+def _inbox_q(user: Visitor) -> Q:
     """What waits for this user: a current step assigned to them, or unassigned in a unit where
     they hold the step's role; and online submissions waiting for acceptance at their counters."""
     condition = Q(current_step__assigned_to=user)
@@ -91,7 +96,7 @@ def _inbox_q(user: Any) -> Q:
     return waiting
 
 
-def inbox_for(user: Any) -> QuerySet[Dossier]:
+def inbox_for(user: Visitor) -> QuerySet[Dossier]:
     """The user's inbox: what waits for them, soonest due first, online submissions first of all
     (they have no due time until accepted)."""
     return (
@@ -101,7 +106,7 @@ def inbox_for(user: Any) -> QuerySet[Dossier]:
     )
 
 
-def _view_q(user: Any, view: str, now: dt.datetime) -> Q:
+def _view_q(user: Visitor, view: str, now: dt.datetime) -> Q:
     if view == "inbox":
         return _inbox_q(user)
     if view == "open":
@@ -117,7 +122,7 @@ def _view_q(user: Any, view: str, now: dt.datetime) -> Q:
     return Q()
 
 
-def dossier_counts(user: Any, views: list[str]) -> dict[str, int]:
+def dossier_counts(user: Visitor, views: list[str]) -> dict[str, int]:
     """How many dossiers each list tab holds, in one query (one conditional count per tab)."""
     now = timezone.now()
     return dossiers_for_back_office(user).aggregate(
@@ -125,7 +130,7 @@ def dossier_counts(user: Any, views: list[str]) -> dict[str, int]:
     )
 
 
-def dossier_list(user: Any, *, view: str, q: str = "") -> QuerySet[Dossier]:
+def dossier_list(user: Visitor, *, view: str, q: str = "") -> QuerySet[Dossier]:
     qs = dossiers_for_back_office(user)
     now = timezone.now()
     if view == "inbox":

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 
 from egov.accounts.models import Role
 from egov.accounts.permissions import is_staff_user, role_paths
+from egov.accounts.types import Visitor
 from egov.catalog.selectors import version_rules
 from egov.dossiers.errors import ActionForbidden, WrongState
 from egov.dossiers.models import OPEN_STATES, PAUSED_STATES, Dossier, DossierState, StepStatus
@@ -50,20 +51,20 @@ _RANK = {Role.CLERK: 1, Role.SPECIALIST: 1, Role.HEAD_OF_DIVISION: 2, Role.AGENC
 _SIGNING_ROLES = (Role.AGENCY_LEADER, Role.HEAD_OF_DIVISION)
 
 
-def _covers(user: Any, roles: set[str], unit: Unit) -> bool:
+def _covers(user: Visitor, roles: set[str], unit: Unit) -> bool:
     return any(unit.path.startswith(p) for p in role_paths(user, roles))
 
 
-def is_counter_officer(user: Any, unit: Unit) -> bool:
+def is_counter_officer(user: Visitor, unit: Unit) -> bool:
     """A one-stop officer of this counter (or of a unit above it)."""
     return is_staff_user(user) and _covers(user, {Role.ONE_STOP_OFFICER}, unit)
 
 
-def _receiving_officer(user: Any, dossier: Dossier) -> bool:
+def _receiving_officer(user: Visitor, dossier: Dossier) -> bool:
     return is_counter_officer(user, dossier.receiving_unit)
 
 
-def _manager(user: Any, dossier: Dossier) -> bool:
+def _manager(user: Visitor, dossier: Dossier) -> bool:
     """One-stop officers of the receiving unit and the staff of the resolving agency."""
     return _receiving_officer(user, dossier) or (
         is_staff_user(user)
@@ -78,7 +79,7 @@ def _active_step(dossier: Dossier) -> Any:
     return step if step is not None and step.status == StepStatus.ACTIVE else None
 
 
-def is_step_handler(user: Any, dossier: Dossier) -> bool:
+def is_step_handler(user: Visitor, dossier: Dossier) -> bool:
     """The person the current step is assigned to, anyone holding its role over its unit, or a
     head or leader over that unit taking over a step of a lower role."""
     step = _active_step(dossier)
@@ -91,7 +92,7 @@ def is_step_handler(user: Any, dossier: Dossier) -> bool:
     return bool(seniors) and _covers(user, seniors, step.unit)
 
 
-def can_assign_step(user: Any, dossier: Dossier) -> bool:
+def can_assign_step(user: Visitor, dossier: Dossier) -> bool:
     """Heads of division and leaders over the step's unit assign it, but never a step of a
     role above their own (a head does not hand out the leader's signature)."""
     step = _active_step(dossier)
@@ -121,7 +122,7 @@ def deciding_order(dossier: Dossier) -> int | None:
     return steps[-1][0] if steps else None
 
 
-def _before_decision(user: Any, dossier: Dossier) -> bool:
+def _before_decision(user: Visitor, dossier: Dossier) -> bool:
     step = _active_step(dossier)
     decides = deciding_order(dossier)
     return (
@@ -129,12 +130,12 @@ def _before_decision(user: Any, dossier: Dossier) -> bool:
     )
 
 
-def _at_decision(user: Any, dossier: Dossier) -> bool:
+def _at_decision(user: Visitor, dossier: Dossier) -> bool:
     step = _active_step(dossier)
     return step is not None and step.order == deciding_order(dossier) and is_step_handler(user, dossier)
 
 
-def _has_earlier_step(user: Any, dossier: Dossier) -> bool:
+def _has_earlier_step(user: Visitor, dossier: Dossier) -> bool:
     step = _active_step(dossier)
     return (
         step is not None
@@ -143,7 +144,7 @@ def _has_earlier_step(user: Any, dossier: Dossier) -> bool:
     )
 
 
-def _applicant(user: Any, dossier: Dossier) -> bool:
+def _applicant(user: Visitor, dossier: Dossier) -> bool:
     return bool(
         user is not None
         and getattr(user, "is_authenticated", False)

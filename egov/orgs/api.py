@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -10,6 +9,7 @@ from ninja.errors import HttpError
 
 from egov.accounts.permissions import is_staff_user
 from egov.accounts.selectors import unit_get_for_user
+from egov.accounts.types import AuthedRequest
 from egov.core.api import OBJECT_ERRORS, SIGNED_IN_ERRORS
 from egov.core.schema import Day
 from egov.orgs import selectors
@@ -67,7 +67,7 @@ def _node(node: selectors.TreeNode) -> dict[str, object]:
 @router.get(
     "/tree", response={200: list[UnitNodeOut], **SIGNED_IN_ERRORS}, summary="Organisation tree as of a date"
 )
-def units_tree(request: HttpRequest, as_of: Day | None = None) -> list[dict[str, object]]:
+def units_tree(request: AuthedRequest, as_of: Day | None = None) -> list[dict[str, object]]:
     if not is_staff_user(request.user):
         raise HttpError(403, _("Only staff may read the organisation structure."))
     return [_node(n) for n in selectors.unit_tree(as_of=as_of or timezone.localdate())]
@@ -76,7 +76,7 @@ def units_tree(request: HttpRequest, as_of: Day | None = None) -> list[dict[str,
 @router.get(
     "/{int:unit_id}", response={200: UnitDetailOut, **OBJECT_ERRORS}, summary="One unit with its successors"
 )
-def unit_detail(request: HttpRequest, unit_id: int) -> dict[str, object]:
+def unit_detail(request: AuthedRequest, unit_id: int) -> dict[str, object]:
     unit = unit_get_for_user(user=request.user, pk=unit_id)
     successors = [
         {

@@ -84,7 +84,6 @@ def _check_code(value: str, line: int, column: str, errors: list[RowError]) -> N
         errors.append(RowError(line, column, _("must be a numeric statistics code, got “%s”") % value))
 
 
-# long: to be split (issue #23)
 def parse_units(content: bytes | str, *, known_parent_codes: set[str] | None = None) -> list[UnitRow]:
     """Validate a units file: codes, levels, unique codes, parents that exist and sit one level up."""
     records, errors = _read(content, UNIT_COLUMNS)
@@ -123,6 +122,16 @@ def parse_units(content: bytes | str, *, known_parent_codes: set[str] | None = N
             )
         seen.setdefault(row.gso_code, index)
         rows.append(row)
+    _check_parents(rows, known_parent_codes, errors)
+    if not rows and not errors:
+        errors.append(RowError(2, "", _("the file contains no units")))
+    if errors:
+        raise ImportRejected(errors)
+    return rows
+
+
+def _check_parents(rows: list[UnitRow], known_parent_codes: set[str], errors: list[RowError]) -> None:
+    """Each unit but a province has a parent, in the file or known, one level up."""
     by_code = {r.gso_code: r for r in rows}
     parent_level = {"district": {"province"}, "commune": {"district", "province"}}
     for row in rows:
@@ -147,11 +156,6 @@ def parse_units(content: bytes | str, *, known_parent_codes: set[str] | None = N
                     % {"level": row.level, "parent": parent.level},
                 )
             )
-    if not rows and not errors:
-        errors.append(RowError(2, "", _("the file contains no units")))
-    if errors:
-        raise ImportRejected(errors)
-    return rows
 
 
 def parse_reorg(content: bytes | str, *, old_codes: set[str], new_codes: set[str]) -> list[ReorgRow]:

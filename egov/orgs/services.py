@@ -6,8 +6,9 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
+# orgs is below accounts (a role is held *in* a unit), so its services take any user model, not accounts.types.Actor.
+from django.contrib.auth.base_user import AbstractBaseUser as AnyUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -36,7 +37,7 @@ def unit_create(
     kind: str,
     level: str,
     parent: Unit | None,
-    by: Any,
+    by: AnyUser | None,
     gso_code: str = "",
     agency_code: str = "",
     unit_type: str = "",
@@ -70,7 +71,7 @@ _EDITABLE = ("name", "gso_code", "agency_code", "unit_type")
 
 
 @transaction.atomic
-def unit_update(*, unit: Unit, by: Any, **changes: str) -> Unit:
+def unit_update(*, unit: Unit, by: AnyUser | None, **changes: str) -> Unit:
     """Change a unit's descriptive fields (not its place in the tree: that is a reorganisation)."""
     unknown = set(changes) - set(_EDITABLE)
     if unknown:
@@ -92,7 +93,7 @@ def unit_update(*, unit: Unit, by: Any, **changes: str) -> Unit:
 
 
 @transaction.atomic
-def unit_close(*, unit: Unit, on: dt.date, by: Any) -> int:
+def unit_close(*, unit: Unit, on: dt.date, by: AnyUser | None) -> int:
     """Close a unit and every still-open unit below it from ``on``; returns how many closed."""
     closed = 0
     for member in Unit.objects.filter(path__startswith=unit.path, valid_to__isnull=True).order_by("-path"):
@@ -112,7 +113,7 @@ def unit_close(*, unit: Unit, on: dt.date, by: Any) -> int:
 
 
 def _create_area_with_agencies(
-    row: UnitRow, parent: Unit | None, *, valid_from: dt.date | None, with_agencies: bool, by: Any
+    row: UnitRow, parent: Unit | None, *, valid_from: dt.date | None, with_agencies: bool, by: AnyUser | None
 ) -> tuple[Unit, list[Unit]]:
     area = unit_create(
         name=row.name,
@@ -177,7 +178,7 @@ def _create_rows(
     *,
     valid_from: dt.date | None,
     with_agencies: bool,
-    by: Any,
+    by: AnyUser | None,
 ) -> tuple[dict[str, Unit], dict[str, list[Unit]]]:
     created: dict[str, Unit] = {}
     agencies: dict[str, list[Unit]] = {}
@@ -198,7 +199,7 @@ def _create_rows(
 
 @transaction.atomic
 def units_import(
-    *, content: bytes | str, by: Any, valid_from: dt.date | None = None, with_agencies: bool = True
+    *, content: bytes | str, by: AnyUser | None, valid_from: dt.date | None = None, with_agencies: bool = True
 ) -> ImportSummary:
     """Import administrative areas from CSV (gso_code,name,unit_type,level,parent_gso_code).
 
@@ -237,7 +238,6 @@ def _succession_kind(row: ReorgRow, fan_in: int) -> str:
     return SuccessionKind.RENAME if fan_in == 1 else SuccessionKind.MERGE
 
 
-# long: to be split (issue #23)
 @transaction.atomic
 def units_reorganise(
     *,
@@ -245,7 +245,7 @@ def units_reorganise(
     units_content: bytes | str,
     mapping_content: bytes | str,
     effective_on: dt.date,
-    by: Any,
+    by: AnyUser | None,
     legal_basis: str = "",
     with_agencies: bool = True,
 ) -> ImportSummary:
@@ -272,23 +272,8 @@ def units_reorganise(
     created, new_agencies = _create_rows(
         new_rows, {}, valid_from=effective_on, with_agencies=with_agencies, by=by
     )
-    fan_in: dict[str, int] = defaultdict(int)
-    for row in mapping:
-        fan_in[row.new_gso_code] += 1
     links = 0
-    pairs = [
-        (
-            row.old_gso_code,
-            row.new_gso_code,
-            _succession_kind(row, fan_in[row.new_gso_code]),
-            row.split != "part",
-        )
-        for row in mapping
-    ]
-    old_root_code = replaces.gso_code
-    if old_root_code and old_root_code in created:
-        pairs.append((old_root_code, old_root_code, SuccessionKind.MERGE, True))
-    for old_code, new_code, kind, is_default in pairs:
+    for old_code, new_code, kind, is_default in _succession_pairs(mapping, replaces.gso_code, created):
         links += _link(
             old_areas[old_code],
             created[new_code],
@@ -316,6 +301,28 @@ def units_reorganise(
     )
 
 
+def _succession_pairs(
+    mapping: list[ReorgRow], old_root_code: str, created: dict[str, Unit]
+) -> list[tuple[str, str, str, bool]]:
+    """(old code, new code, kind, is default successor) for each line of the mapping, and the old
+    root to the new one when it keeps its code."""
+    fan_in: dict[str, int] = defaultdict(int)
+    for row in mapping:
+        fan_in[row.new_gso_code] += 1
+    pairs = [
+        (
+            row.old_gso_code,
+            row.new_gso_code,
+            _succession_kind(row, fan_in[row.new_gso_code]),
+            row.split != "part",
+        )
+        for row in mapping
+    ]
+    if old_root_code and old_root_code in created:
+        pairs.append((old_root_code, old_root_code, SuccessionKind.MERGE, True))
+    return pairs
+
+
 def _agencies_of(area: Unit) -> list[Unit]:
     return list(Unit.objects.filter(parent=area, kind=UnitKind.PEOPLES_COMMITTEE)) + list(
         Unit.objects.filter(
@@ -330,7 +337,14 @@ def _pair_agencies(old: list[Unit], new: list[Unit]) -> list[tuple[Unit, Unit]]:
 
 
 def _link(
-    predecessor: Unit, successor: Unit, *, kind: str, is_default: bool, on: dt.date, legal_basis: str, by: Any
+    predecessor: Unit,
+    successor: Unit,
+    *,
+    kind: str,
+    is_default: bool,
+    on: dt.date,
+    legal_basis: str,
+    by: AnyUser | None,
 ) -> int:
     UnitSuccession.objects.create(
         predecessor=predecessor,

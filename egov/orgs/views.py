@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import can_manage_staff_of, can_manage_units, is_staff_user
 from egov.accounts.selectors import role_assignments_for_unit, unit_get_for_user
+from egov.accounts.types import AuthedRequest
 from egov.orgs import selectors, services
 from egov.orgs.forms import AsOfForm, UnitsImportForm
 from egov.orgs.importing import ImportRejected
 
 
-def unit_tree(request: HttpRequest) -> HttpResponse:
+def unit_tree(request: AuthedRequest) -> HttpResponse:
     if not is_staff_user(request.user):
         raise PermissionDenied
     form = AsOfForm(request.GET or None)
@@ -32,7 +33,7 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
     )
 
 
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = unit_get_for_user(user=request.user, pk=pk)
     may_manage = can_manage_staff_of(request.user, unit)
     context = {
@@ -47,7 +48,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgs/unit_detail.html", context)
 
 
-def units_import(request: HttpRequest) -> HttpResponse:
+def units_import(request: AuthedRequest) -> HttpResponse:
     if not can_manage_units(request.user):
         raise PermissionDenied
     form = UnitsImportForm(request.POST or None, request.FILES or None)

@@ -5,11 +5,11 @@ reports: its targets are measured with the reports' conventions)."""
 
 from typing import Annotated, Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from pydantic import Field
 
+from egov.accounts.types import AuthedRequest
 from egov.core.api import OBJECT_ERRORS, error_body
 from egov.core.schema import Day, Line
 from egov.plans.index766 import score_units
@@ -32,7 +32,7 @@ def _num(value: Any) -> float | None:
     "/kpis", response={200: KpisOut, **OBJECT_ERRORS}, summary="The plan's targets with their live values"
 )
 def report_kpis(
-    request: HttpRequest,
+    request: AuthedRequest,
     start: Day,
     end: Day,
     unit: UnitCode = "",
@@ -75,7 +75,7 @@ def report_kpis(
     summary="Service index (Decision 766) for a unit",
 )
 def report_index_766(
-    request: HttpRequest, start: Day, end: Day, unit: UnitCode = "", unit_id: int | None = None
+    request: AuthedRequest, start: Day, end: Day, unit: UnitCode = "", unit_id: int | None = None
 ) -> Any:
     target = report_unit_for_statistics(user=request.user, unit_id=unit_id, code=unit)
     try:

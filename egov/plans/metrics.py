@@ -11,7 +11,7 @@ they say so in their definition instead of inventing a number.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -261,9 +261,8 @@ def _catalogue_rows() -> list[dict[str, Any]]:
         has_papers=Exists(RequiredPaper.objects.filter(version=OuterRef("pk"))),
         has_fee=Exists(ChannelOption.objects.filter(version=OuterRef("pk"), fee_amount__gt=0)),
     )
-    return list(
-        versions.values("levels", "online_level", "legacy_level", "has_channels", "has_papers", "has_fee")
-    )
+    fields = ("levels", "online_level", "legacy_level", "has_channels", "has_papers", "has_fee")
+    return [dict(row) for row in versions.values(*fields)]
 
 
 def _handled_by(unit: Unit, levels: Any) -> bool:
@@ -288,7 +287,7 @@ def metric_values(
     dossier_keys = [k for k in wanted if METRICS[k].source == "dossiers"]
     if dossier_keys:
         f = column_filters(period, now=now or timezone.now())
-        rows = (
+        rows: Iterable[Mapping[str, Any]] = (
             base_queryset(root, period)
             .values("resolving_unit__path")
             .annotate(**{key: Count("pk", filter=DOSSIER_FILTERS[key](f)) for key in dossier_keys})

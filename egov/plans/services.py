@@ -19,6 +19,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
 from egov.audit.services import audit_record
 from egov.plans.metrics import METRICS
@@ -105,7 +106,7 @@ def _save(instance: models.Model, values: dict[str, Any], summary: LoadSummary, 
 
 
 @transaction.atomic
-def plan_targets_load(*, content: str | bytes, plan: str, by: Any) -> LoadSummary:
+def plan_targets_load(*, content: str | bytes, plan: str, by: Actor | None) -> LoadSummary:
     """Load one plan's targets (key, indicator, scope, target[_YEAR], baseline[_YEAR], unit,
     how_measured[_in_egov]) in file order."""
     errors: list[tuple[int, str]] = []
@@ -156,15 +157,49 @@ def plan_targets_load(*, content: str | bytes, plan: str, by: Any) -> LoadSummar
     return summary
 
 
-# long: to be split (issue #23)
 @transaction.atomic
-def index766_load(*, content: str | bytes, by: Any) -> LoadSummary:
+def index766_load(*, content: str | bytes, by: Actor | None) -> LoadSummary:
     """Load the service index's groups and indicators (group_key, group_name, group_max_points,
     key, name, max_points, numerator_metric, denominator_metric, definition), checking that
     every metric exists and that each group's indicators add up to its maximum."""
+    groups, indicators = _index766_parse(content)
+    summary = LoadSummary()
+    existing_groups = {g.key: g for g in IndexGroup.objects.select_for_update()}
+    existing = {i.key: i for i in IndexIndicator.objects.select_for_update()}
+    saved_groups = {
+        key: _save(existing_groups.get(key) or IndexGroup(key=key), values, summary, f"group:{key}")
+        for key, values in groups.items()
+    }
+    for group_key, key, values in indicators:
+        _save(
+            existing.get(key) or IndexIndicator(key=key),
+            {"group_id": saved_groups[group_key].pk, **values},
+            summary,
+            key,
+        )
+    for key in sorted(set(existing) - {k for _g, k, _v in indicators}):
+        existing[key].delete()
+        summary.removed.append(key)
+    for key in sorted(set(existing_groups) - set(groups)):
+        existing_groups[key].delete()
+        summary.removed.append(f"group:{key}")
+    if summary.changed:
+        audit_record(
+            event=EVENT_INDEX766_LOADED,
+            actor=by,
+            after={"file_sha256": _digest(content), **summary.as_dict()},
+        )
+    return summary
+
+
+_Indicator = tuple[str, str, dict[str, Any]]  # group key, key, values
+
+
+def _index766_parse(content: str | bytes) -> tuple[dict[str, dict[str, Any]], list[_Indicator]]:
+    """The file's groups and indicators; PlanDataError with every problem found."""
     errors: list[tuple[int, str]] = []
     groups: dict[str, dict[str, Any]] = {}
-    indicators: list[tuple[str, str, dict[str, Any]]] = []
+    indicators: list[_Indicator] = []
     sums: dict[str, Decimal] = {}
     for line, row in _rows(content):
         group_key, key = row.get("group_key", ""), row.get("key", "")
@@ -181,34 +216,39 @@ def index766_load(*, content: str | bytes, by: Any) -> LoadSummary:
             if row.get(column, "") not in METRICS:
                 errors.append((line, _("unknown metric %(metric)s") % {"metric": row.get(column, "")}))
         group = {"name": row["group_name"], "max_points": group_max, "order": len(groups) + 1}
-        if group_key in groups:
-            if (groups[group_key]["name"], groups[group_key]["max_points"]) != (
-                group["name"],
-                group["max_points"],
-            ):
-                errors.append(
-                    (line, _("group %(group)s is described differently above") % {"group": group_key})
-                )
-        else:
+        if group_key not in groups:
             groups[group_key] = group
+        elif (groups[group_key]["name"], groups[group_key]["max_points"]) != (
+            group["name"],
+            group["max_points"],
+        ):
+            errors.append((line, _("group %(group)s is described differently above") % {"group": group_key}))
         sums[group_key] = sums.get(group_key, Decimal(0)) + (points or 0)
         order = sum(1 for g, _k, _v in indicators if g == group_key) + 1
-        indicators.append(
-            (
-                group_key,
-                key,
-                {
-                    "name": row["name"],
-                    "max_points": points,
-                    "numerator_metric": row.get("numerator_metric", ""),
-                    "denominator_metric": row.get("denominator_metric", ""),
-                    "definition": row.get("definition", ""),
-                    "order": order,
-                },
-            )
-        )
+        indicators.append((group_key, key, _indicator_values(row, points, order)))
+    errors += _index766_totals_errors(groups, indicators, sums)
+    if errors:
+        raise PlanDataError(errors)
+    return groups, indicators
+
+
+def _indicator_values(row: dict[str, str], points: Decimal | None, order: int) -> dict[str, Any]:
+    return {
+        "name": row["name"],
+        "max_points": points,
+        "numerator_metric": row.get("numerator_metric", ""),
+        "denominator_metric": row.get("denominator_metric", ""),
+        "definition": row.get("definition", ""),
+        "order": order,
+    }
+
+
+def _index766_totals_errors(
+    groups: dict[str, dict[str, Any]], indicators: list[_Indicator], sums: dict[str, Decimal]
+) -> list[tuple[int, str]]:
+    """Keys used twice, and groups whose indicators do not add up to the group's maximum."""
     keys = [k for _g, k, _v in indicators]
-    errors += [
+    errors = [
         (0, _("key %(key)s appears twice") % {"key": k})
         for k in sorted({k for k in keys if keys.count(k) > 1})
     ]
@@ -221,39 +261,11 @@ def index766_load(*, content: str | bytes, by: Any) -> LoadSummary:
                     % {"group": group_key, "sum": sums[group_key], "max": group["max_points"]},
                 )
             )
-    if errors:
-        raise PlanDataError(errors)
-    summary = LoadSummary()
-    existing_groups = {g.key: g for g in IndexGroup.objects.select_for_update()}
-    existing = {i.key: i for i in IndexIndicator.objects.select_for_update()}
-    saved_groups = {
-        key: _save(existing_groups.get(key) or IndexGroup(key=key), values, summary, f"group:{key}")
-        for key, values in groups.items()
-    }
-    for group_key, key, values in indicators:
-        _save(
-            existing.get(key) or IndexIndicator(key=key),
-            {"group_id": saved_groups[group_key].pk, **values},
-            summary,
-            key,
-        )
-    for key in sorted(set(existing) - set(keys)):
-        existing[key].delete()
-        summary.removed.append(key)
-    for key in sorted(set(existing_groups) - set(groups)):
-        existing_groups[key].delete()
-        summary.removed.append(f"group:{key}")
-    if summary.changed:
-        audit_record(
-            event=EVENT_INDEX766_LOADED,
-            actor=by,
-            after={"file_sha256": _digest(content), **summary.as_dict()},
-        )
-    return summary
+    return errors
 
 
 @transaction.atomic
-def load_plan_data(*, by: Any) -> dict[str, LoadSummary]:
+def load_plan_data(*, by: Actor | None) -> dict[str, LoadSummary]:
     """The demo's plan (195/KH-UBND targets for 2021) and the default service index definition."""
     return {
         "targets": plan_targets_load(content=DEMO_TARGETS_FILE.read_bytes(), plan=PLAN_2021, by=by),

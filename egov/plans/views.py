@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from egov.accounts.permissions import is_staff_user
+from egov.accounts.types import AuthedRequest
 from egov.orgs.models import Unit
 from egov.plans import index766, measures, metrics, selectors
 from egov.plans.forms import MeasureForm, year_to_date
@@ -17,7 +18,7 @@ from egov.reports.selectors import chosen_unit, sub_units, unit_choice_labels
 
 
 def _form(
-    request: HttpRequest, *, plans: list[str] | None = None
+    request: AuthedRequest, *, plans: list[str] | None = None
 ) -> tuple[MeasureForm, Unit | None, list[Unit]]:
     """The bound form with defaults filled in (the user's unit, this year to date, the latest plan)."""
     if not is_staff_user(request.user):
@@ -33,7 +34,7 @@ def _form(
     return MeasureForm(data, units=unit_choice_labels(units), plans=plans), unit, units
 
 
-def plan_kpis(request: HttpRequest) -> HttpResponse:
+def plan_kpis(request: AuthedRequest) -> HttpResponse:
     """Every target of a plan with its live value, definition and whether it is met."""
     plans = selectors.plan_codes()
     form, unit, _units = _form(request, plans=plans)
@@ -50,7 +51,7 @@ def plan_kpis(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/kpis.html", context)
 
 
-def index_766(request: HttpRequest) -> HttpResponse:
+def index_766(request: AuthedRequest) -> HttpResponse:
     """The service index for a unit and each unit directly below it."""
     form, unit, units = _form(request)
     context: dict[str, Any] = {

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from egov.accounts.types import AuthedRequest
 from egov.catalog.models import VersionStatus
 from egov.catalog.selectors import procedure_public_get
+from egov.dossiers.models import Dossier
 from egov.dossiers.services import ApplicantIn, DossierError
 from egov.portal import selectors, services
 from egov.portal.forms import ApplicantStepForm, DeliveryStepForm, ReviewForm
@@ -99,7 +101,7 @@ def _after_post(request: HttpRequest, draft: PortalDraft, step: str) -> HttpResp
     return None
 
 
-def draft_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def draft_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     user = _citizen(request)
     if step not in STEP_NAMES:
         raise Http404
@@ -189,8 +191,7 @@ def _papers_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
     return render(request, "portal/draft_papers.html", context, status=422 if errors else 200)
 
 
-# long: to be split (issue #23)
-def _review_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
+def _review_step(request: AuthedRequest, draft: PortalDraft) -> HttpResponse:
     applicant = ApplicantStepForm(data=draft.data.get("applicant", {}))
     units = _unit_choices(draft)
     delivery = DeliveryStepForm(data=draft.data.get("delivery", {}), units=units)
@@ -207,30 +208,8 @@ def _review_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
     if request.method == "POST":
         status = 422
         if not problems and form.is_valid():
-            a, d = applicant.cleaned_data, delivery.cleaned_data
-            unit = next((u for u in selectors.receiving_units_for(draft.version) if u.pk == d["unit"]), None)
-            try:
-                if unit is None:
-                    raise services.PortalError(_("Choose the office again."))
-                dossier = services.draft_submit(
-                    draft=draft,
-                    applicant=ApplicantIn(
-                        kind=a["kind"],
-                        name=a["name"],
-                        id_number=a["id_number"],
-                        address=a["address"],
-                        phone=a["phone"],
-                        email=a["email"],
-                    ),
-                    unit=unit,
-                    return_method=d["return_method"],
-                    return_address=d["return_address"],
-                    summary=a["summary"],
-                    by=request.user,  # type: ignore[arg-type]
-                )
-            except (services.PortalError, DossierError) as exc:
-                form.add_error(None, str(exc))
-            else:
+            dossier = _submit(request, draft, applicant.cleaned_data, delivery.cleaned_data, form)
+            if dossier is not None:
                 messages.success(
                     request,
                     _(
@@ -254,6 +233,35 @@ def _review_step(request: HttpRequest, draft: PortalDraft) -> HttpResponse:
     return render(request, "portal/draft_review.html", context, status=status)
 
 
+def _submit(
+    request: AuthedRequest, draft: PortalDraft, a: dict[str, Any], d: dict[str, Any], form: ReviewForm
+) -> Dossier | None:
+    """Submit the checked draft; None (the reason on the form) when the service refuses."""
+    unit = next((u for u in selectors.receiving_units_for(draft.version) if u.pk == d["unit"]), None)
+    try:
+        if unit is None:
+            raise services.PortalError(_("Choose the office again."))
+        return services.draft_submit(
+            draft=draft,
+            applicant=ApplicantIn(
+                kind=a["kind"],
+                name=a["name"],
+                id_number=a["id_number"],
+                address=a["address"],
+                phone=a["phone"],
+                email=a["email"],
+            ),
+            unit=unit,
+            return_method=d["return_method"],
+            return_address=d["return_address"],
+            summary=a["summary"],
+            by=request.user,
+        )
+    except (services.PortalError, DossierError) as exc:
+        form.add_error(None, str(exc))
+        return None
+
+
 @require_POST
 def draft_autosave(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """Background save of a step while the citizen types (htmx); a plain post just goes back."""
@@ -262,7 +270,7 @@ def draft_autosave(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         raise Http404
     draft = selectors.draft_get_for_user(user=user, pk=pk)
     form_class = ApplicantStepForm if step == "applicant" else DeliveryStepForm
-    kwargs = {"units": []} if step == "delivery" else {}
+    kwargs: dict[str, Any] = {"units": []} if step == "delivery" else {}
     try:
         services.draft_save_step(draft=draft, step=step, values=_raw(request, form_class(**kwargs)))
     except services.PortalError as exc:

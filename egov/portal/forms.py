@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from egov.catalog.models import ApplicantType as ApplicantKind
 from egov.core.forms import StyledFormMixin
 from egov.core.idnumbers import validate_id_number
 from egov.core.uploads import check_upload
 from egov.dossiers.forms import MultipleFileField
-from egov.dossiers.models import ApplicantKind, ReturnMethod
+from egov.dossiers.models import ReturnMethod
 from egov.portal.models import FeedbackAbout, FeedbackKind, RatingScore
 
 PHONE_REGEX = r"^\+?[0-9 .]{8,20}$"
@@ -118,7 +119,7 @@ class DeliveryStepForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, units: list[tuple[str, list[tuple[int, str]]]], **kwargs: Any) -> None:
         """``units``: (district or province name, [(office id, office name), ...]) groups."""
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("— choose —")), *units]
+        cast(forms.ChoiceField, self.fields["unit"]).choices = [("", _("— choose —")), *units]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -157,7 +158,7 @@ def _checked_files(files: list[Any]) -> list[Any]:
 
 
 class SupplementForm(StyledFormMixin, forms.Form):
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]  # shadows BaseForm.files for the type checker only
         label=_("Files (PDF, JPEG, PNG, DOCX or XLSX)"),
         error_messages={"required": _("Choose at least one file.")},
     )
@@ -211,7 +212,7 @@ class FeedbackForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, dossiers: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["dossier"].choices = [("", _("— none —")), *dossiers]
+        cast(forms.ChoiceField, self.fields["dossier"]).choices = [("", _("— none —")), *dossiers]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -260,5 +261,10 @@ class TransparencyForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, agencies: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["month"].choices = [(m.strftime("%Y-%m"), m.strftime("%m/%Y")) for m in recent_months()]
-        self.fields["agency"].choices = [("", _("All agencies, one month")), *agencies]
+        cast(forms.ChoiceField, self.fields["month"]).choices = [
+            (m.strftime("%Y-%m"), m.strftime("%m/%Y")) for m in recent_months()
+        ]
+        cast(forms.ChoiceField, self.fields["agency"]).choices = [
+            ("", _("All agencies, one month")),
+            *agencies,
+        ]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from egov.accounts.permissions import is_staff_user, is_system_admin
+from egov.accounts.types import Visitor
 from egov.dossiers.permissions import handles_dossiers_of
 from egov.portal.models import Feedback
 
 
-def can_answer_feedback(user: Any, feedback: Feedback) -> bool:
+def can_answer_feedback(user: Visitor, feedback: Feedback) -> bool:
     """System administrators answer everything (feedback about a procedure alone reaches only
     them); otherwise the staff handling the dossier's receiving or resolving unit. Auditors read
     feedback with the dossiers but never answer for the agency."""

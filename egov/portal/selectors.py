@@ -14,12 +14,14 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from egov.accounts.types import Actor, Visitor
 from egov.catalog.models import ProcedureVersion
 from egov.catalog.selectors import versions_in_force
 from egov.dossiers.events import EVENT_LABELS
@@ -29,6 +31,7 @@ from egov.dossiers.models import (
     DossierEvent,
     DossierFile,
     DossierState,
+    EventKind,
     FileKind,
     Pause,
     PauseKind,
@@ -43,17 +46,17 @@ from egov.portal.models import SATISFIED_SCORES, Feedback, PortalDraft, Rating
 # ---------------------------------------------------------------- a citizen's own things
 
 
-def citizen_dossiers(user: Any) -> QuerySet[Dossier]:
+def citizen_dossiers(user: Actor) -> QuerySet[Dossier]:
     """The dossiers this person applied for (online, or at a counter with their account)."""
     return dossiers_visible_to(user).filter(applicant_user=user).order_by("-created_at", "-pk")
 
 
-def citizen_dossier_get(*, user: Any, pk: int) -> Dossier:
+def citizen_dossier_get(*, user: Actor, pk: int) -> Dossier:
     """One of the citizen's own dossiers; 404 for anybody else's, whoever is asking."""
     return get_object_or_404(citizen_dossiers(user), pk=pk)
 
 
-def citizen_drafts(user: Any) -> QuerySet[PortalDraft]:
+def citizen_drafts(user: Actor) -> QuerySet[PortalDraft]:
     return (
         PortalDraft.objects.filter(user=user, dossier__isnull=True)
         .select_related("version__procedure")
@@ -61,7 +64,7 @@ def citizen_drafts(user: Any) -> QuerySet[PortalDraft]:
     )
 
 
-def draft_get_for_user(*, user: Any, pk: int) -> PortalDraft:
+def draft_get_for_user(*, user: Actor, pk: int) -> PortalDraft:
     return get_object_or_404(
         PortalDraft.objects.select_related("version__procedure", "version__field"), pk=pk, user=user
     )
@@ -138,8 +141,6 @@ def result_files(dossier: Dossier) -> list[DossierFile]:
 def result_file_get(*, dossier: Dossier, pk: int) -> DossierFile:
     found = next((f for f in result_files(dossier) if f.pk == pk), None)
     if found is None:
-        from django.http import Http404
-
         raise Http404
     return found
 
@@ -150,32 +151,32 @@ def result_file_get(*, dossier: Dossier, pk: int) -> DossierFile:
 # the agency, who holds the dossier, generated forms) and stay in the back office. The current
 # step is shown apart, as "now with".
 CITIZEN_LABELS: dict[str, Promise] = {
-    "registered": _("You submitted the dossier online"),
-    "received": _("The dossier was received; processing started"),
-    "refused": _("The dossier was not accepted"),
-    "handed_over": _("Sent to another agency for its part"),
-    "supplement_requested": _("The agency asked you for more papers"),
-    "supplement_submitted": _("You sent the requested papers"),
-    "supplement_received": _("Your additional papers were accepted; processing continues"),
-    "paused": _("Processing is waiting"),
-    "resumed": _("Processing continues"),
-    "extended": _("The agency apologised and set a new date"),
-    "stopped": _("Processing was stopped"),
-    "withdrawn": _("The dossier was withdrawn"),
-    "decided": _("A decision was made; the result is ready"),
-    "returned": _("The result was handed over"),
-    "overdue": _("The due date has passed"),
+    EventKind.REGISTERED: _("You submitted the dossier online"),
+    EventKind.RECEIVED: _("The dossier was received; processing started"),
+    EventKind.REFUSED: _("The dossier was not accepted"),
+    EventKind.HANDED_OVER: _("Sent to another agency for its part"),
+    EventKind.SUPPLEMENT_REQUESTED: _("The agency asked you for more papers"),
+    EventKind.SUPPLEMENT_SUBMITTED: _("You sent the requested papers"),
+    EventKind.SUPPLEMENT_RECEIVED: _("Your additional papers were accepted; processing continues"),
+    EventKind.PAUSED: _("Processing is waiting"),
+    EventKind.RESUMED: _("Processing continues"),
+    EventKind.EXTENDED: _("The agency apologised and set a new date"),
+    EventKind.STOPPED: _("Processing was stopped"),
+    EventKind.WITHDRAWN: _("The dossier was withdrawn"),
+    EventKind.DECIDED: _("A decision was made; the result is ready"),
+    EventKind.RETURNED: _("The result was handed over"),
+    EventKind.OVERDUE: _("The due date has passed"),
 }
 # Events whose free text is written for the applicant (reasons, what to bring, the step name).
 CITIZEN_TEXT = frozenset(
     {
-        "step_started",
-        "supplement_requested",
-        "supplement_submitted",
-        "extended",
-        "stopped",
-        "withdrawn",
-        "refused",
+        EventKind.STEP_STARTED,
+        EventKind.SUPPLEMENT_REQUESTED,
+        EventKind.SUPPLEMENT_SUBMITTED,
+        EventKind.EXTENDED,
+        EventKind.STOPPED,
+        EventKind.WITHDRAWN,
+        EventKind.REFUSED,
     }
 )
 
@@ -200,7 +201,7 @@ def _entry(at: dt.datetime, kind: str, event_text: str, data: dict[str, Any] | N
     """What the applicant is told about one event (its kind is one of CITIZEN_LABELS)."""
     label = CITIZEN_LABELS[kind]
     text = event_text if kind in CITIZEN_TEXT else ""
-    if kind == "decided" and (data or {}).get("outcome") == "refused":
+    if kind == EventKind.DECIDED and (data or {}).get("outcome") == "refused":
         label, text = _("A decision was made: refused"), event_text
     return TimelineEntry(at=at, label=str(label), text=text)
 
@@ -254,8 +255,6 @@ def _aware(value: Any) -> dt.datetime | None:
 
 @functools.cache
 def _public_sql() -> tuple[str, str]:
-    from egov.orgs.models import Unit
-
     dossier, version = Dossier._meta.db_table, ProcedureVersion._meta.db_table
     unit, event = Unit._meta.db_table, DossierEvent._meta.db_table
     # Table names come from the models, values are parameters. Two small statements plan
@@ -304,15 +303,15 @@ def dossier_lookup(*, code: str, proof: str) -> PublicStatus | None:
 # ---------------------------------------------------------------- feedback
 
 
-def citizen_feedback(user: Any) -> QuerySet[Feedback]:
+def citizen_feedback(user: Actor) -> QuerySet[Feedback]:
     return Feedback.objects.filter(user=user).select_related("dossier", "procedure")
 
 
-def citizen_feedback_get(*, user: Any, pk: int) -> Feedback:
+def citizen_feedback_get(*, user: Actor, pk: int) -> Feedback:
     return get_object_or_404(citizen_feedback(user), pk=pk)
 
 
-def feedback_visible_to_staff(user: Any) -> QuerySet[Feedback]:
+def feedback_visible_to_staff(user: Visitor) -> QuerySet[Feedback]:
     """System administrators see all feedback; other staff the feedback about dossiers they
     can see. Feedback about a procedure alone goes to the system administrators."""
     base = Feedback.objects.select_related("user", "dossier", "procedure", "answered_by")
@@ -321,7 +320,7 @@ def feedback_visible_to_staff(user: Any) -> QuerySet[Feedback]:
     return base.filter(dossier__in=dossiers_visible_to(user).values("pk"))
 
 
-def feedback_get_for_staff(*, user: Any, pk: int) -> Feedback:
+def feedback_get_for_staff(*, user: Visitor, pk: int) -> Feedback:
     return get_object_or_404(feedback_visible_to_staff(user), pk=pk)
 
 

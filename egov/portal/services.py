@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import User
+from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
 from egov.audit.services import audit_record
 from egov.catalog.models import Procedure, ProcedureVersion, RequiredPaper
@@ -196,7 +197,6 @@ def draft_delete(*, draft: PortalDraft) -> None:
     draft.delete()
 
 
-# long: to be split (issue #23)
 @transaction.atomic
 def draft_submit(
     *,
@@ -206,7 +206,7 @@ def draft_submit(
     return_method: str,
     return_address: str,
     summary: str,
-    by: User,
+    by: Actor,
 ) -> Dossier:
     """Submit the draft as an online dossier (national status 1). Posting twice — a double click,
     a retry after a timeout, two tabs — yields the one dossier: the draft row is locked, and
@@ -218,14 +218,7 @@ def draft_submit(
     _require_open(draft)
     version = draft.version
     files = list(draft.files.select_related("paper"))
-    attached = {f.paper_id for f in files}
-    # A paper "only if any" that the citizen did not attach is not part of the dossier.
-    papers = [p for p in version.papers.all() if not p.optional or p.pk in attached]
-    missing = [p.name for p in papers if p.pk not in attached]
-    if missing:
-        raise PortalError(
-            _("Attach every required paper: %(names)s.") % {"names": "; ".join(missing)}, "papers"
-        )
+    papers = _papers_to_submit(version, files)
     with contextlib.ExitStack() as stack:
         uploads = []
         for record in files:
@@ -258,6 +251,24 @@ def draft_submit(
         scope_path=dossier.receiving_unit.path,
         after={"draft": draft.pk, "files": len(files)},
     )
+    _notify_submitted(dossier, version)
+    return dossier
+
+
+def _papers_to_submit(version: ProcedureVersion, files: list[DraftFile]) -> list[RequiredPaper]:
+    """The version's papers the dossier lists; PortalError naming any required one not attached."""
+    attached = {f.paper_id for f in files}
+    # A paper "only if any" that the citizen did not attach is not part of the dossier.
+    papers = [p for p in version.papers.all() if not p.optional or p.pk in attached]
+    missing = [p.name for p in papers if p.pk not in attached]
+    if missing:
+        raise PortalError(
+            _("Attach every required paper: %(names)s.") % {"names": "; ".join(missing)}, "papers"
+        )
+    return papers
+
+
+def _notify_submitted(dossier: Dossier, version: ProcedureVersion) -> None:
     if dossier.applicant_email or dossier.applicant_phone:
         notification_send(
             kind="dossier.registered",
@@ -271,7 +282,6 @@ def draft_submit(
             phone=dossier.applicant_phone,
             related=dossier,
         )
-    return dossier
 
 
 def drafts_purge_expired(*, now: dt.datetime | None = None, limit: int = 500) -> int:
@@ -301,7 +311,7 @@ def drafts_purge_expired(*, now: dt.datetime | None = None, limit: int = 500) ->
 
 
 @transaction.atomic
-def rating_submit(*, dossier: Dossier, by: User, score: str, comment: str = "") -> Rating:
+def rating_submit(*, dossier: Dossier, by: Actor, score: str, comment: str = "") -> Rating:
     """The applicant rates a finished dossier, once."""
     if dossier.applicant_user_id != by.pk:
         raise PortalError(_("Only the applicant can rate this dossier."))
@@ -327,7 +337,7 @@ def rating_submit(*, dossier: Dossier, by: User, score: str, comment: str = "") 
 @transaction.atomic
 def feedback_send(
     *,
-    by: User,
+    by: Actor,
     kind: str,
     about: str,
     subject: str,
@@ -362,7 +372,7 @@ def feedback_send(
 
 
 @transaction.atomic
-def feedback_answer(*, feedback: Feedback, answer: str, by: User) -> Feedback:
+def feedback_answer(*, feedback: Feedback, answer: str, by: Actor) -> Feedback:
     """Answer a citizen's feedback; the citizen is told and sees the answer in the portal."""
     feedback = (
         Feedback.objects.select_for_update(of=("self",)).select_related("user", "dossier").get(pk=feedback.pk)

@@ -5,23 +5,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import is_staff_user
+from egov.accounts.types import AuthedRequest
 from egov.portal import selectors, services
 from egov.portal.forms import AnswerForm
 from egov.portal.http import posted
 from egov.portal.permissions import can_answer_feedback
 
 
-def _staff(request: HttpRequest) -> None:
+def _staff(request: AuthedRequest) -> None:
     if not is_staff_user(request.user):
         raise PermissionDenied
 
 
-def feedback_inbox(request: HttpRequest) -> HttpResponse:
+def feedback_inbox(request: AuthedRequest) -> HttpResponse:
     _staff(request)
     show = request.GET.get("show", "open")
     items = selectors.feedback_visible_to_staff(request.user)
@@ -33,7 +34,7 @@ def feedback_inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/staff_feedback_list.html", {"page": page, "show": show})
 
 
-def feedback_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def feedback_answer(request: AuthedRequest, pk: int) -> HttpResponse:
     _staff(request)
     item = selectors.feedback_get_for_staff(user=request.user, pk=pk)
     may_answer = item.answered_at is None and can_answer_feedback(request.user, item)
@@ -42,7 +43,7 @@ def feedback_answer(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswerForm(posted(request)) if may_answer else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
-            services.feedback_answer(feedback=item, answer=form.cleaned_data["answer"], by=request.user)  # type: ignore[arg-type]
+            services.feedback_answer(feedback=item, answer=form.cleaned_data["answer"], by=request.user)
         except services.PortalError as exc:
             form.add_error("answer", str(exc))
         else:

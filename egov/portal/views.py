@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from egov.catalog.models import Procedure
 from egov.catalog.selectors import fields_in_use
+from egov.core.uploads import attachment_response
 from egov.dossiers.models import FINISHED_STATES, FileKind
 from egov.dossiers.services import DossierError, dossier_supplement_submit
 from egov.portal import selectors, services
@@ -143,8 +144,6 @@ def dossier_rate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def dossier_result(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
-    from egov.core.uploads import attachment_response
-
     user = _citizen(request)
     dossier = selectors.citizen_dossier_get(user=user, pk=pk)
     record = selectors.result_file_get(dossier=dossier, pk=file_pk)
@@ -152,7 +151,7 @@ def dossier_result(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
         record.file.open("rb"),
         content_type=record.content_type,
         name=record.name,
-        stored_name=record.file.name,
+        stored_name=record.file.name or "",
     )
 
 

@@ -2,11 +2,11 @@
 
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from pydantic import Field
 
+from egov.accounts.types import AuthedRequest
 from egov.core.api import OBJECT_ERRORS, error_body
 from egov.core.schema import Day, Line
 from egov.reports.ii06a import ii06a
@@ -26,7 +26,7 @@ UnitCode = Annotated[Line, Field(max_length=40)]
     summary="Form II.06a for a unit (agency identifier or statistics code, or unit_id) and a period",
 )
 def report_ii06a(
-    request: HttpRequest,
+    request: AuthedRequest,
     start: Day,
     end: Day,
     unit: UnitCode = "",
@@ -55,7 +55,7 @@ def _num(value: Any) -> float | None:
     by_alias=True,
     summary="The leaders' dashboard numbers for a unit (last 12 months)",
 )
-def report_dashboard(request: HttpRequest, unit: UnitCode = "", unit_id: int | None = None) -> Any:
+def report_dashboard(request: AuthedRequest, unit: UnitCode = "", unit_id: int | None = None) -> Any:
 
     target = report_unit_for_statistics(user=request.user, unit_id=unit_id, code=unit)
     data = dashboard_data(unit=target)

@@ -9,7 +9,7 @@ for assistive technology. Pages pair each chart with a data table (see ``_chart.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -125,7 +125,6 @@ def bar_chart(
     return mark_safe("".join(parts))  # noqa: S308 - every text node above is escaped
 
 
-# long: to be split (issue #23)
 def line_chart(
     *,
     chart_id: str,
@@ -153,25 +152,45 @@ def line_chart(
         clipped = min(max(value, 0.0), maximum)
         return TOP + plot_h * (1 - clipped / maximum) if maximum else TOP + plot_h
 
+    parts += _scale(axis_labels, reference, y_of)
+    parts += _line_marks(values, shown, centres, y_of)
+    parts.extend(_x_labels(labels, centres))
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text node above is escaped
+
+
+def _scale(
+    axis_labels: Sequence[tuple[float, str]], reference: Reference | None, y_of: Callable[[float], float]
+) -> list[str]:
+    """The line chart's grid lines with their labels, and the dashed reference line."""
+    out: list[str] = []
     for tick, tick_label in axis_labels:
         tick_y = _fmt(y_of(tick))
-        parts.append(
+        out.append(
             f'<line x1="{LEFT}" y1="{tick_y}" x2="{WIDTH - RIGHT}" y2="{tick_y}" stroke="{GRID}" stroke-width="1"/>'
         )
-        parts.append(
+        out.append(
             f'<text x="{LEFT - 6}" y="{tick_y}" text-anchor="end" dominant-baseline="middle" font-size="12" '
             f'fill="{AXIS}">{escape(tick_label)}</text>'
         )
     if reference is not None:
         ref_y = _fmt(y_of(reference.value))
-        parts.append(
+        out.append(
             f'<line x1="{LEFT}" y1="{ref_y}" x2="{WIDTH - RIGHT}" y2="{ref_y}" stroke="{AXIS}" stroke-width="1.5" '
             f'stroke-dasharray="6 4"/>'
         )
-        parts.append(
+        out.append(
             f'<text x="{WIDTH - RIGHT}" y="{_fmt(y_of(reference.value) + 12)}" text-anchor="end" font-size="12" '
             f'fill="{TEXT}">{escape(reference.label)}</text>'
         )
+    return out
+
+
+def _line_marks(
+    values: Sequence[float | None], shown: list[str], centres: list[float], y_of: Callable[[float], float]
+) -> list[str]:
+    """The line (broken where a value is missing) and a labelled mark on each value."""
+    out: list[str] = []
     segments: list[list[tuple[float, float]]] = [[]]
     for value, x in zip(values, centres, strict=True):
         if value is None:
@@ -182,19 +201,17 @@ def line_chart(
     for segment in segments:
         if len(segment) > 1:
             points = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in segment)
-            parts.append(f'<polyline points="{points}" fill="none" stroke="#0a58ca" stroke-width="2"/>')
+            out.append(f'<polyline points="{points}" fill="none" stroke="#0a58ca" stroke-width="2"/>')
     for value, label, x in zip(values, shown, centres, strict=True):
         if value is None:
             continue
         y = y_of(value)
-        parts.append(
+        out.append(
             f'<rect x="{_fmt(x - 4)}" y="{_fmt(y - 4)}" width="8" height="8" fill="#0a58ca" '
             f'stroke="#ffffff" stroke-width="1"/>'
         )
-        parts.append(
+        out.append(
             f'<text x="{_fmt(x)}" y="{_fmt(y - 8)}" text-anchor="middle" font-size="13" font-weight="bold" '
             f'fill="{TEXT}">{escape(label)}</text>'
         )
-    parts.extend(_x_labels(labels, centres))
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text node above is escaped
+    return out

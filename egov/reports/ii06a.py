@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from egov.catalog.models import Channel
 from egov.dossiers.models import PAUSED_STATES, Dossier, DossierState
 from egov.orgs.models import Unit, UnitLevel, UnitSuccession
 from egov.reports.periods import Period
@@ -76,8 +77,8 @@ def column_filters(period: Period, *, now: dt.datetime | None = None) -> dict[st
     paused_now = Q(state__in=list(PAUSED_STATES))
     overdue = open_at_end & Q(statutory_due_at__lt=cutoff) & ~paused_now
     return {
-        "received_online": new & Q(channel="online"),
-        "received_direct": new & ~Q(channel="online"),
+        "received_online": new & Q(channel=Channel.ONLINE),
+        "received_direct": new & ~Q(channel=Channel.ONLINE),
         "carried_over": Q(received_at__lt=start),
         "resolved_early": Q(resolved_at__gte=start, resolved_at__lt=end, timeliness="early"),
         "resolved_on_time": Q(resolved_at__gte=start, resolved_at__lt=end, timeliness="on_time"),

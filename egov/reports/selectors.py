@@ -15,11 +15,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpRequest
 from django.urls import reverse
@@ -28,13 +27,14 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.models import Role
 from egov.accounts.permissions import is_staff_user, is_system_admin, role_paths
-from egov.dossiers.models import DossierState
+from egov.accounts.types import Visitor
+from egov.dossiers.models import Dossier, DossierState
 from egov.orgs.models import Unit, UnitKind, UnitQuerySet
 from egov.reports.ii06a import VN, base_queryset, column_filters
 from egov.reports.periods import Period
 
 
-def report_units_for(user: Any) -> UnitQuerySet:
+def report_units_for(user: Visitor) -> UnitQuerySet:
     """Units the user may report on: those under any role they hold; everything for system admins."""
     if is_system_admin(user):
         return Unit.objects.all()
@@ -43,7 +43,7 @@ def report_units_for(user: Any) -> UnitQuerySet:
     return Unit.objects.in_subtrees(role_paths(user, {r.value for r in Role}))
 
 
-def report_unit_for_statistics(*, user: Any, unit_id: int | None = None, code: str = "") -> Unit:
+def report_unit_for_statistics(*, user: Visitor, unit_id: int | None = None, code: str = "") -> Unit:
     """The unit a statistics request names (by id, else by agency identifier / statistics code):
     PermissionDenied for anyone who is not a civil servant, 404 for a unit outside their reach."""
     if not is_staff_user(user):
@@ -51,7 +51,7 @@ def report_unit_for_statistics(*, user: Any, unit_id: int | None = None, code: s
     return report_unit_get(user=user, pk=unit_id or None, code=code)
 
 
-def report_unit_get(*, user: Any, pk: int | None = None, code: str = "") -> Unit:
+def report_unit_get(*, user: Visitor, pk: int | None = None, code: str = "") -> Unit:
     """A unit by id, or by agency identifier / statistics code (current units first), if the user
     may report on it; 404 otherwise."""
     qs = report_units_for(user)
@@ -90,7 +90,7 @@ def _depth(unit: Unit) -> int:
     return unit.path.count("/")
 
 
-def unit_choices_for(user: Any, *, today: dt.date | None = None) -> list[Unit]:
+def unit_choices_for(user: Visitor, *, today: dt.date | None = None) -> list[Unit]:
     """Current units the user may see statistics of, in tree order; falls back to any of their
     units when they hold roles only in one-stop departments or divisions."""
     today = today or timezone.localdate()
@@ -99,7 +99,7 @@ def unit_choices_for(user: Any, *, today: dt.date | None = None) -> list[Unit]:
     return chosen or list(units.order_by("path"))
 
 
-def default_unit_for(user: Any, units: list[Unit]) -> Unit | None:
+def default_unit_for(user: Visitor, units: list[Unit]) -> Unit | None:
     """The current province for system administrators, otherwise the user's highest unit."""
     if not units:
         return None
@@ -256,19 +256,31 @@ def _can_drill(unit: Unit, today: dt.date) -> bool:
     return unit.kind in DASHBOARD_KINDS and unit.is_valid_on(today)
 
 
-# long: to be split (issue #23)
 def dashboard_data(*, unit: Unit, today: dt.date | None = None, now: dt.datetime | None = None) -> Dashboard:
     """Every number on the dashboard, in six aggregate queries whatever the volume."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     period = twelve_months(today)
     f = column_filters(period, now=now)
+    resolved_q = f["resolved_early"] | f["resolved_on_time"] | f["resolved_late"]
+    base = base_queryset(unit, period)
+    data = Dashboard(
+        unit=unit, period=period, now=now, kpis=_kpis(base, f, now), months=_months(base, f, period)
+    )
+    if _can_drill(unit, today):
+        data.overdue_url = drill_url(unit=unit, period=period, column="in_progress_overdue")
+        data.resolved_url = drill_url(unit=unit, period=period, column="resolved_total")
+    resolved_here = base.filter(resolved_q)
+    data.sub_units = _sub_unit_ranks(resolved_here, f, unit=unit, period=period, today=today)
+    data.procedures = _procedure_ranks(resolved_here, f, unit=unit, period=period)
+    return data
+
+
+def _kpis(base: QuerySet[Dossier], f: dict[str, Q], now: dt.datetime) -> Kpis:
     received_q = f["received_online"] | f["received_direct"]
     resolved_q = f["resolved_early"] | f["resolved_on_time"] | f["resolved_late"]
     in_time_q = f["resolved_early"] | f["resolved_on_time"]
     processing = Q(state=DossierState.PROCESSING)
-    base = base_queryset(unit, period)
-
     totals = base.aggregate(
         received=Count("pk", filter=received_q),
         received_online=Count("pk", filter=f["received_online"]),
@@ -282,8 +294,14 @@ def dashboard_data(*, unit: Unit, today: dt.date | None = None, now: dt.datetime
         rated=Count("pk", filter=resolved_q & Q(rating__isnull=False)),
         rated_satisfied=Count("pk", filter=resolved_q & Q(rating__score__in=["very_satisfied", "satisfied"])),
     )
-    kpis = Kpis(**{key: int(value or 0) for key, value in totals.items()})
+    return Kpis(**{key: int(value or 0) for key, value in totals.items()})
 
+
+def _months(base: QuerySet[Dossier], f: dict[str, Q], period: Period) -> list[MonthRow]:
+    """Received, resolved and resolved in time, month by month (Vietnam time)."""
+    received_q = f["received_online"] | f["received_direct"]
+    resolved_q = f["resolved_early"] | f["resolved_on_time"] | f["resolved_late"]
+    in_time_q = f["resolved_early"] | f["resolved_on_time"]
     months = {m: MonthRow(month=m) for m in month_starts(period)}
     received_by_month = (
         base.filter(received_q)
@@ -308,42 +326,47 @@ def dashboard_data(*, unit: Unit, today: dt.date | None = None, now: dt.datetime
         if key in months:
             months[key].resolved = row["n"]
             months[key].resolved_in_time = row["in_time"]
+    return list(months.values())
 
-    data = Dashboard(unit=unit, period=period, now=now, kpis=kpis, months=list(months.values()))
-    if _can_drill(unit, today):
-        data.overdue_url = drill_url(unit=unit, period=period, column="in_progress_overdue")
-        data.resolved_url = drill_url(unit=unit, period=period, column="resolved_total")
 
-    resolved_here = base.filter(resolved_q)
+def _sub_unit_ranks(
+    resolved_here: QuerySet[Dossier], f: dict[str, Q], *, unit: Unit, period: Period, today: dt.date
+) -> list[RankRow]:
+    """The units directly below, most late first (closed ones only if they resolved something)."""
     children = sub_units(unit)
-    if children:
-        per_resolver = (
-            resolved_here.values("resolving_unit__path")
-            .annotate(resolved=Count("pk"), late=Count("pk", filter=f["resolved_late"]))
-            .order_by()
-        )
-        summed = rollup(
-            (
-                (r["resolving_unit__path"], {"resolved": r["resolved"], "late": r["late"]})
-                for r in per_resolver
-            ),
-            children,
-        )
-        for child in children:
-            counts = summed[child.pk]
-            resolved, late = counts.get("resolved", 0), counts.get("late", 0)
-            current = child.is_valid_on(today)
-            if not current and not resolved:
-                continue
-            rank = RankRow(label=child.name, resolved=resolved, late=late)
-            if _can_drill(child, today):
-                rank.resolved_url = drill_url(unit=child, period=period, column="resolved_total")
-                rank.late_url = drill_url(unit=child, period=period, column="resolved_late")
-            if not current:
-                rank.note = _("closed unit")
-            data.sub_units.append(rank)
-        data.sub_units.sort(key=lambda r: (-r.late, -(r.late_share or 0), r.label))
+    if not children:
+        return []
+    per_resolver = (
+        resolved_here.values("resolving_unit__path")
+        .annotate(resolved=Count("pk"), late=Count("pk", filter=f["resolved_late"]))
+        .order_by()
+    )
+    summed = rollup(
+        ((r["resolving_unit__path"], {"resolved": r["resolved"], "late": r["late"]}) for r in per_resolver),
+        children,
+    )
+    ranks = []
+    for child in children:
+        counts = summed[child.pk]
+        resolved, late = counts.get("resolved", 0), counts.get("late", 0)
+        current = child.is_valid_on(today)
+        if not current and not resolved:
+            continue
+        rank = RankRow(label=child.name, resolved=resolved, late=late)
+        if _can_drill(child, today):
+            rank.resolved_url = drill_url(unit=child, period=period, column="resolved_total")
+            rank.late_url = drill_url(unit=child, period=period, column="resolved_late")
+        if not current:
+            rank.note = _("closed unit")
+        ranks.append(rank)
+    ranks.sort(key=lambda r: (-r.late, -(r.late_share or 0), r.label))
+    return ranks
 
+
+def _procedure_ranks(
+    resolved_here: QuerySet[Dossier], f: dict[str, Q], *, unit: Unit, period: Period
+) -> list[RankRow]:
+    """The procedures with the most late dossiers."""
     by_procedure = (
         resolved_here.values("procedure_version__procedure__code")
         .annotate(
@@ -354,9 +377,10 @@ def dashboard_data(*, unit: Unit, today: dt.date | None = None, now: dt.datetime
         .filter(late__gt=0)
         .order_by("-late", "-resolved", "procedure_version__procedure__code")[:TOP_PROCEDURES]
     )
+    ranks = []
     for r in by_procedure:
         code = r["procedure_version__procedure__code"]
-        data.procedures.append(
+        ranks.append(
             RankRow(
                 label=f"{code} · {r['name']}",
                 resolved=r["resolved"],
@@ -365,7 +389,7 @@ def dashboard_data(*, unit: Unit, today: dt.date | None = None, now: dt.datetime
                 late_url=drill_url(unit=unit, period=period, column="resolved_late", procedure=code),
             )
         )
-    return data
+    return ranks
 
 
 def chosen_unit(request: HttpRequest) -> tuple[Unit | None, list[Unit]]:

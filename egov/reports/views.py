@@ -9,12 +9,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import is_staff_user
+from egov.accounts.types import AuthedRequest
 from egov.dossiers.models import Dossier
 from egov.dossiers.selectors import dossiers_visible_to
 from egov.reports import charts, exports
@@ -31,7 +32,7 @@ from egov.reports.selectors import (
 )
 
 
-def _unit_choices(request: HttpRequest) -> list[tuple[int, str]]:
+def _unit_choices(request: AuthedRequest) -> list[tuple[int, str]]:
     units = (
         report_units_for(request.user)
         .filter(kind__in=["province", "district", "commune", "committee", "department"])
@@ -41,7 +42,7 @@ def _unit_choices(request: HttpRequest) -> list[tuple[int, str]]:
     return [(u.pk, u.name) for u in units[:3000]]
 
 
-def report_ii06a(request: HttpRequest) -> HttpResponse:
+def report_ii06a(request: AuthedRequest) -> HttpResponse:
     if not is_staff_user(request.user):
         raise PermissionDenied
     choices = _unit_choices(request)
@@ -81,7 +82,7 @@ def report_ii06a(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/ii06a.html", context, status=422 if form.errors else 200)
 
 
-def report_drill(request: HttpRequest) -> HttpResponse:
+def report_drill(request: AuthedRequest) -> HttpResponse:
     """The dossiers behind one number (only those the user may see)."""
     if not is_staff_user(request.user):
         raise PermissionDenied
@@ -197,7 +198,7 @@ def trend_charts(data: Dashboard) -> list[dict[str, Any]]:
     ]
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     """The leaders' dashboard for one unit."""
     if not is_staff_user(request.user):
         raise PermissionDenied
@@ -210,7 +211,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/dashboard.html", context)
 
 
-def dashboard_drill(request: HttpRequest) -> HttpResponse:
+def dashboard_drill(request: AuthedRequest) -> HttpResponse:
     """The dossiers of one procedure behind a number of the dashboard (those the user may see)."""
     if not is_staff_user(request.user):
         raise PermissionDenied

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from egov.accounts.permissions import can_manage_units, can_read_audit, is_system_admin, managed_unit_paths
 from egov.accounts.selectors import roles_of
+from egov.accounts.types import AuthedRequest
 from egov.orgs.selectors import last_reorganisation
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if getattr(user, "kind", None) == "citizen":
         # Citizens have no back office: their home is the portal.

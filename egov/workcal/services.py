@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
+from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
 from egov.audit.services import audit_record, snapshot
 from egov.orgs.models import Unit
@@ -15,7 +15,7 @@ from egov.workcal.models import CalendarOverride, WorkCalendar
 
 @transaction.atomic
 def work_calendar_create(
-    *, unit: Unit, by: Any, rest_weekdays: str = "5,6", sessions: list[list[str]] | None = None
+    *, unit: Unit, by: Actor | None, rest_weekdays: str = "5,6", sessions: list[list[str]] | None = None
 ) -> WorkCalendar:
     """Give ``unit`` (and the units below it) its own working calendar."""
     record = WorkCalendar(
@@ -35,7 +35,7 @@ def work_calendar_create(
 
 @transaction.atomic
 def calendar_override_set(
-    *, calendar: WorkCalendar, date: dt.date, working: bool, reason: str, legal_basis: str, by: Any
+    *, calendar: WorkCalendar, date: dt.date, working: bool, reason: str, legal_basis: str, by: Actor
 ) -> CalendarOverride:
     """Declare ``date`` a working day or a day off, replacing any earlier override of that day."""
     existing = CalendarOverride.objects.filter(calendar=calendar, date=date).first()
@@ -58,7 +58,7 @@ def calendar_override_set(
 
 
 @transaction.atomic
-def calendar_override_remove(*, override: CalendarOverride, by: Any) -> None:
+def calendar_override_remove(*, override: CalendarOverride, by: Actor) -> None:
     """Withdraw an override; the package's data applies to that day again."""
     calendar = override.calendar
     before = snapshot(override)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.accounts.permissions import can_manage_units, is_staff_user
+from egov.accounts.types import AuthedRequest
 from egov.workcal import services
 from egov.workcal.clock import due
 from egov.workcal.core import Limit, LimitUnit, WorkcalError
@@ -24,7 +25,7 @@ from egov.workcal.selectors import (
 )
 
 
-def _calendar_or_404(request: HttpRequest) -> WorkCalendar:
+def _calendar_or_404(request: AuthedRequest) -> WorkCalendar:
     if not is_staff_user(request.user):
         raise PermissionDenied
     pk = request.GET.get("calendar") or request.POST.get("calendar")
@@ -34,7 +35,7 @@ def _calendar_or_404(request: HttpRequest) -> WorkCalendar:
     return record
 
 
-def calendar_year(request: HttpRequest) -> HttpResponse:
+def calendar_year(request: AuthedRequest) -> HttpResponse:
     record = _calendar_or_404(request)
     try:
         year = int(request.GET.get("year", timezone.localdate().year))
@@ -84,7 +85,7 @@ def calendar_year(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def override_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def override_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     if not can_manage_units(request.user):
         raise PermissionDenied
     override = get_object_or_404(CalendarOverride.objects.select_related("calendar__unit"), pk=pk)

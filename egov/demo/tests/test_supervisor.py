@@ -37,8 +37,8 @@ def _alive(pid: int) -> bool:
 def test_a_killed_child_is_restarted_and_sigterm_stops_everything(tmp_path: Path) -> None:
     web, worker = tmp_path / "web.pids", tmp_path / "worker.pids"
     script = (
-        "import sys; from egov.cli import _run_processes; "
-        f"raise SystemExit(_run_processes([[sys.executable, '-c', {CHILD!r}, {str(web)!r}], "
+        "import sys; from egov.commands.processes import run_processes; "
+        f"raise SystemExit(run_processes([[sys.executable, '-c', {CHILD!r}, {str(web)!r}], "
         f"[sys.executable, '-c', {CHILD!r}, {str(worker)!r}, 'worker']], restart=True))"
     )
     supervisor = subprocess.Popen(  # noqa: S603 - our own interpreter
@@ -63,10 +63,10 @@ def test_a_killed_child_is_restarted_and_sigterm_stops_everything(tmp_path: Path
 
 
 def test_without_restart_one_child_stopping_stops_all(tmp_path: Path) -> None:
-    from egov.cli import _run_processes
+    from egov.commands.processes import run_processes
 
     started = time.monotonic()
-    code = _run_processes(
+    code = run_processes(
         [
             [sys.executable, "-c", CHILD, str(tmp_path / "web.pids")],
             [sys.executable, "-c", "raise SystemExit(3)"],

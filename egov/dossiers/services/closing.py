@@ -9,13 +9,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
+from egov.catalog.models import StepRole
 from egov.dossiers.errors import DossierError
 from egov.dossiers.models import (
     Dossier,
     DossierState,
+    EventKind,
     FileKind,
     Outcome,
+    ReturnMethod,
     StepStatus,
 )
 from egov.dossiers.notify import notify_applicant
@@ -37,18 +41,22 @@ def _end_open_pause(dossier: Dossier, at: dt.datetime) -> None:
 
 
 @transaction.atomic
-def dossier_stop(*, dossier: Dossier, reason: str, by: Any) -> Dossier:
+def dossier_stop(*, dossier: Dossier, reason: str, by: Actor) -> Dossier:
     """Stop processing (form 05)."""
-    return _terminate(dossier, DossierState.STOPPED, "stopped", AuditEvent.DOSSIER_STOPPED, reason, by)
+    return _terminate(
+        dossier, DossierState.STOPPED, EventKind.STOPPED, AuditEvent.DOSSIER_STOPPED, reason, by
+    )
 
 
 @transaction.atomic
-def dossier_withdraw(*, dossier: Dossier, reason: str, by: Any) -> Dossier:
+def dossier_withdraw(*, dossier: Dossier, reason: str, by: Actor) -> Dossier:
     """Record that the applicant withdrew the dossier."""
-    return _terminate(dossier, DossierState.WITHDRAWN, "withdrawn", AuditEvent.DOSSIER_WITHDRAWN, reason, by)
+    return _terminate(
+        dossier, DossierState.WITHDRAWN, EventKind.WITHDRAWN, AuditEvent.DOSSIER_WITHDRAWN, reason, by
+    )
 
 
-def _terminate(dossier: Dossier, state: str, kind: str, event: str, reason: str, by: Any) -> Dossier:
+def _terminate(dossier: Dossier, state: str, kind: str, event: str, reason: str, by: Actor) -> Dossier:
     dossier = _locked(dossier)
     require(Action.STOP if state == DossierState.STOPPED else Action.WITHDRAW, by, dossier)
     if not reason.strip():
@@ -71,7 +79,7 @@ def _terminate(dossier: Dossier, state: str, kind: str, event: str, reason: str,
 
 @transaction.atomic
 def dossier_decide(
-    *, dossier: Dossier, outcome: str, reason: str, by: Any, result_file: Any = None
+    *, dossier: Dossier, outcome: str, reason: str, by: Actor, result_file: Any = None
 ) -> Dossier:
     """Record the result; the dossier is resolved now and classified for good against the
     legal due time. Processing moves to the final (return) step."""
@@ -91,7 +99,7 @@ def dossier_decide(
     dossier.resolved_at = now
     dossier.timeliness = _timeliness(dossier.statutory_due_at, now)
     last = _steps_template(dossier)[-1]
-    if last.order > step.order and last.role == "one_stop_officer":
+    if last.order > step.order and last.role == StepRole.ONE_STOP_OFFICER:
         _start_step(dossier, last, now, by)
     else:
         dossier.current_step = None
@@ -100,20 +108,20 @@ def dossier_decide(
     )
     if result_file is not None:
         dossier_attach_file(dossier=dossier, upload=result_file, kind=FileKind.RESULT, by=by)
-    _event(dossier, "decided", by, reason, outcome=outcome, timeliness=dossier.timeliness)
+    _event(dossier, EventKind.DECIDED, by, reason, outcome=outcome, timeliness=dossier.timeliness)
     notify_applicant(dossier, "result_ready")
     _audit(dossier, AuditEvent.DOSSIER_DECIDED, by, outcome=outcome, timeliness=dossier.timeliness)
     return dossier
 
 
 @transaction.atomic
-def dossier_return(*, dossier: Dossier, by: Any, received_by: str, tracking: str = "") -> Dossier:
+def dossier_return(*, dossier: Dossier, by: Actor, received_by: str, tracking: str = "") -> Dossier:
     """Hand the result over (counter, post with tracking number, or online); entered in the register (form 07)."""
     dossier = _locked(dossier)
     require(Action.RETURN, by, dossier)
-    if dossier.return_method == "post" and not tracking.strip():
+    if dossier.return_method == ReturnMethod.POST and not tracking.strip():
         raise DossierError(_("Enter the postal tracking number."), "tracking")
-    if dossier.return_method == "counter" and not received_by.strip():
+    if dossier.return_method == ReturnMethod.COUNTER and not received_by.strip():
         raise DossierError(_("Enter who received the result."), "received_by")
     now = timezone.now()
     if dossier.current_step is not None and dossier.current_step.status == StepStatus.ACTIVE:
@@ -124,6 +132,6 @@ def dossier_return(*, dossier: Dossier, by: Any, received_by: str, tracking: str
     dossier.postal_tracking = tracking.strip()
     dossier.current_step = None
     dossier.save(update_fields=["state", "returned_at", "returned_to", "postal_tracking", "current_step"])
-    _event(dossier, "returned", by, received_by, tracking=tracking)
+    _event(dossier, EventKind.RETURNED, by, received_by, tracking=tracking)
     _audit(dossier, AuditEvent.DOSSIER_RETURNED, by)
     return dossier

@@ -9,8 +9,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egov.accounts.types import Actor
 from egov.audit.services import audit_record
-from egov.catalog.models import ProcessStep
+from egov.catalog.models import ProcessStep, StepRole
 from egov.catalog.selectors import version_rules
 from egov.core.uploads import check_upload
 from egov.dossiers import clock
@@ -21,6 +22,7 @@ from egov.dossiers.models import (
     DossierEvent,
     DossierFile,
     DossierStep,
+    EventKind,
     StepStatus,
     Timeliness,
 )
@@ -66,7 +68,7 @@ def dossier_code_next(*, agency_code: str, day: dt.date) -> str:
     raise DossierError(_("Could not allocate a dossier code; try again."))
 
 
-def _event_row(dossier: Dossier, kind: str, by: Any, text: str = "", **data: Any) -> DossierEvent:
+def _event_row(dossier: Dossier, kind: str, by: Actor | None, text: str = "", **data: Any) -> DossierEvent:
     return DossierEvent(
         dossier=dossier,
         at=timezone.now(),
@@ -77,11 +79,11 @@ def _event_row(dossier: Dossier, kind: str, by: Any, text: str = "", **data: Any
     )
 
 
-def _event(dossier: Dossier, kind: str, by: Any, text: str = "", **data: Any) -> None:
+def _event(dossier: Dossier, kind: str, by: Actor | None, text: str = "", **data: Any) -> None:
     _event_row(dossier, kind, by, text, **data).save(force_insert=True)
 
 
-def _audit(dossier: Dossier, event: str, by: Any, **after: Any) -> None:
+def _audit(dossier: Dossier, event: str, by: Actor | None, **after: Any) -> None:
     audit_record(
         event=event,
         actor=by,
@@ -96,7 +98,7 @@ def _steps_template(dossier: Dossier) -> list[ProcessStep]:
 
 
 def _unit_for_step(dossier: Dossier, role: str) -> Unit:
-    return dossier.receiving_unit if role == "one_stop_officer" else dossier.resolving_unit
+    return dossier.receiving_unit if role == StepRole.ONE_STOP_OFFICER else dossier.resolving_unit
 
 
 def _step_row(
@@ -115,17 +117,17 @@ def _step_row(
 
 
 def _start_step(
-    dossier: Dossier, template: Any, at: dt.datetime, by: Any, unit: Unit | None = None
+    dossier: Dossier, template: Any, at: dt.datetime, by: Actor, unit: Unit | None = None
 ) -> DossierStep:
     seq = (dossier.steps.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
     step = _step_row(dossier, template, at, seq, unit)
     step.save(force_insert=True)
     dossier.current_step = step
-    _event(dossier, "step_started", by, step.name, seq=seq)
+    _event(dossier, EventKind.STEP_STARTED, by, step.name, seq=seq)
     return step
 
 
-def _mark_finished(step: DossierStep, at: dt.datetime, by: Any, status: str, note: str) -> None:
+def _mark_finished(step: DossierStep, at: dt.datetime, by: Actor, status: str, note: str) -> None:
     step.status = status
     step.finished_at = at
     step.finished_by = by if getattr(by, "pk", None) else None
@@ -134,7 +136,7 @@ def _mark_finished(step: DossierStep, at: dt.datetime, by: Any, status: str, not
 
 
 def _finish_step(
-    step: DossierStep, at: dt.datetime, by: Any, status: str = StepStatus.DONE, note: str = ""
+    step: DossierStep, at: dt.datetime, by: Actor, status: str = StepStatus.DONE, note: str = ""
 ) -> None:
     _mark_finished(step, at, by, status, note)
     step.save(update_fields=["status", "finished_at", "finished_by", "timeliness", "note"])
@@ -154,7 +156,9 @@ def _locked(dossier: Dossier) -> Dossier:
     )
 
 
-def dossier_attach_file(*, dossier: Dossier, upload: Any, kind: str, by: Any, name: str = "") -> DossierFile:
+def dossier_attach_file(
+    *, dossier: Dossier, upload: Any, kind: str, by: Actor | None, name: str = ""
+) -> DossierFile:
     """Store an uploaded file (already checked by content) with its SHA-256."""
     checked = check_upload(upload)
     record = DossierFile(

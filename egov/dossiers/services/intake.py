@@ -11,8 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
-from egov.catalog.models import ProcedureVersion, VersionStatus
+from egov.catalog.models import Channel, ProcedureVersion, StepRole, VersionStatus
 from egov.catalog.selectors import version_rules
 from egov.dossiers import clock
 from egov.dossiers.errors import DossierError
@@ -22,9 +23,11 @@ from egov.dossiers.models import (
     DossierPaper,
     DossierState,
     DossierStep,
+    EventKind,
     FileKind,
     Pause,
     PauseKind,
+    ReturnMethod,
     StepStatus,
 )
 from egov.dossiers.notify import notify_applicant
@@ -44,6 +47,7 @@ from egov.dossiers.services.common import (
 )
 from egov.dossiers.workflow import Action, require, require_counter
 from egov.orgs.models import Unit
+from egov.workcal import clock_start
 
 # ---------------------------------------------------------------- intake
 
@@ -91,7 +95,7 @@ def _area_path(unit: Unit) -> str:
 
 
 def _check_return(return_method: str, return_address: str) -> None:
-    if return_method == "post" and not return_address.strip():
+    if return_method == ReturnMethod.POST and not return_address.strip():
         raise DossierError(_("Give the postal address for the result."), "return_address")
 
 
@@ -103,7 +107,7 @@ def _new_dossier(
     resolving_unit: Unit,
     channel: str,
     applicant: ApplicantIn,
-    applicant_user: Any,
+    applicant_user: Actor | None,
     return_method: str,
     return_address: str,
     summary: str,
@@ -136,7 +140,7 @@ def _new_dossier(
     return dossier
 
 
-def _save_new(dossier: Dossier, *, papers: list[PaperIn], files: list[Any] | None, by: Any) -> None:
+def _save_new(dossier: Dossier, *, papers: list[PaperIn], files: list[Any] | None, by: Actor | None) -> None:
     """Validate and insert a new dossier with its papers and scanned files."""
     # Foreign keys are objects in hand (re-reading them proves nothing the database's constraints
     # do not), and the code is unique by construction (the locked counter; the unique index backs it).
@@ -178,7 +182,6 @@ def _save_new(dossier: Dossier, *, papers: list[PaperIn], files: list[Any] | Non
         dossier_attach_file(dossier=dossier, upload=upload, kind=FileKind.SCAN, by=by)
 
 
-# long: to be split (issue #23)
 @transaction.atomic
 def dossier_receive(
     *,
@@ -188,13 +191,13 @@ def dossier_receive(
     applicant: ApplicantIn,
     papers: list[PaperIn],
     return_method: str,
-    by: Any,
+    by: Actor,
     resolving_unit: Unit | None = None,
     return_address: str = "",
     fees_collected: int = 0,
     summary: str = "",
     received_at: dt.datetime | None = None,
-    applicant_user: Any = None,
+    applicant_user: Actor | None = None,
     files: list[Any] | None = None,
     intake_token: str | None = None,
 ) -> Dossier:
@@ -203,15 +206,9 @@ def dossier_receive(
     A repeated ``intake_token`` returns the dossier it already made, but only to the officer who
     made it at the same counter; anybody else's token is refused (the form must be reopened)."""
     require_counter(by, unit)
-    if intake_token:
-        existing = Dossier.objects.filter(intake_token=intake_token).first()
-        if existing is not None:
-            if existing.receiving_unit_id == unit.pk and existing.created_by_id == by.pk:
-                return existing
-            raise DossierError(
-                _("This intake form was already used for another reception; open a new form."),
-                "intake_token",
-            )
+    existing = _already_received(intake_token, unit=unit, by=by)
+    if existing is not None:
+        return existing
     resolving_unit = resolving_unit or unit.parent or unit
     level = _check_receivable(version, unit, resolving_unit)
     if not papers:
@@ -229,28 +226,51 @@ def dossier_receive(
     dossier.due_at = dossier.statutory_due_at
     dossier.clock_started_at = _clock_start(dossier)
     _save_new(dossier, papers=papers, files=files, by=by)
-    events = [_event_row(dossier, "received", by, _("Channel: %(c)s") % {"c": dossier.get_channel_display()})]
-    templates = _steps_template(dossier)
-    # A new dossier has no steps yet: number them here and write them (and the timeline) at once.
-    steps = [_step_row(dossier, templates[0], at, seq=1)]
-    if steps[0].role == "one_stop_officer" and len(templates) > 1:
-        # Receiving at the counter is the intake step itself.
-        _mark_finished(steps[0], at, by, StepStatus.DONE, "")
-        steps.append(_step_row(dossier, templates[1], at, seq=2))
-    DossierStep.objects.bulk_create(steps)
-    events += [_event_row(dossier, "step_started", by, s.name, seq=s.seq) for s in steps]
-    DossierEvent.objects.bulk_create(events)
-    dossier.current_step = steps[-1]
-    dossier.save(update_fields=["current_step"])
+    _start_received(dossier, at, by)
     notify_applicant(dossier, "received")
     # Last: the audit entry takes the chain's global head lock, held until commit.
     _audit(dossier, AuditEvent.DOSSIER_RECEIVED, by, code=dossier.code, due_at=dossier.due_at.isoformat())
     return dossier
 
 
-def _clock_start(dossier: Dossier) -> dt.datetime:
-    from egov.workcal import clock_start
+def _already_received(intake_token: str | None, *, unit: Unit, by: Actor) -> Dossier | None:
+    """The dossier this officer already made at this counter from this intake form; refuses
+    anybody else's token."""
+    if not intake_token:
+        return None
+    existing = Dossier.objects.filter(intake_token=intake_token).first()
+    if existing is None:
+        return None
+    if existing.receiving_unit_id == unit.pk and existing.created_by_id == by.pk:
+        return existing
+    raise DossierError(
+        _("This intake form was already used for another reception; open a new form."),
+        "intake_token",
+    )
 
+
+def _start_received(dossier: Dossier, at: dt.datetime, by: Actor) -> None:
+    """The first steps and the timeline of a dossier just received, written at once."""
+    events = [
+        _event_row(
+            dossier, EventKind.RECEIVED, by, _("Channel: %(c)s") % {"c": dossier.get_channel_display()}
+        )
+    ]
+    templates = _steps_template(dossier)
+    # A new dossier has no steps yet: number them here and write them (and the timeline) at once.
+    steps = [_step_row(dossier, templates[0], at, seq=1)]
+    if steps[0].role == StepRole.ONE_STOP_OFFICER and len(templates) > 1:
+        # Receiving at the counter is the intake step itself.
+        _mark_finished(steps[0], at, by, StepStatus.DONE, "")
+        steps.append(_step_row(dossier, templates[1], at, seq=2))
+    DossierStep.objects.bulk_create(steps)
+    events += [_event_row(dossier, EventKind.STEP_STARTED, by, s.name, seq=s.seq) for s in steps]
+    DossierEvent.objects.bulk_create(events)
+    dossier.current_step = steps[-1]
+    dossier.save(update_fields=["current_step"])
+
+
+def _clock_start(dossier: Dossier) -> dt.datetime:
     assert dossier.received_at is not None
     return clock_start(
         dossier.received_at, clock.calendar_of(dossier), cutoff=dossier.procedure_version.cutoff
@@ -265,7 +285,7 @@ def dossier_register_online(
     applicant: ApplicantIn,
     papers: list[PaperIn],
     return_method: str,
-    applicant_user: Any,
+    applicant_user: Actor | None,
     files: list[Any] | None = None,
     return_address: str = "",
     summary: str = "",
@@ -285,19 +305,19 @@ def dossier_register_online(
         raise DossierError(_("Attach the required papers."), "papers")
     _check_return(return_method, return_address)
     dossier = _new_dossier(
-        unit=unit, version=version, level=level, resolving_unit=resolving_unit, channel="online",
+        unit=unit, version=version, level=level, resolving_unit=resolving_unit, channel=Channel.ONLINE,
         applicant=applicant, applicant_user=applicant_user, return_method=return_method,
         return_address=return_address, summary=summary, intake_token=intake_token,
         at=timezone.now(), state=DossierState.REGISTERED,
     )  # fmt: skip
     _save_new(dossier, papers=papers, files=files, by=applicant_user)
-    _event(dossier, "registered", applicant_user)
+    _event(dossier, EventKind.REGISTERED, applicant_user)
     _audit(dossier, AuditEvent.DOSSIER_REGISTERED, applicant_user, code=dossier.code)
     return dossier
 
 
 @transaction.atomic
-def dossier_accept(*, dossier: Dossier, by: Any) -> Dossier:
+def dossier_accept(*, dossier: Dossier, by: Actor) -> Dossier:
     """An officer accepts an online submission: the clock starts now (outside office hours, at
     the next opening) and the internal process begins."""
     dossier = _locked(dossier)
@@ -311,18 +331,20 @@ def dossier_accept(*, dossier: Dossier, by: Any) -> Dossier:
     dossier.save(update_fields=["received_at", "state", "statutory_due_at", "due_at", "clock_started_at"])
     templates = _steps_template(dossier)
     first = _start_step(dossier, templates[0], now, by)
-    if first.role == "one_stop_officer" and len(templates) > 1:
+    if first.role == StepRole.ONE_STOP_OFFICER and len(templates) > 1:
         _finish_step(first, now, by)
         _start_step(dossier, templates[1], now, by)
     dossier.save(update_fields=["current_step"])
-    _event(dossier, "received", by, _("Accepted from the online submission"))
+    _event(dossier, EventKind.RECEIVED, by, _("Accepted from the online submission"))
     notify_applicant(dossier, "received")
     _audit(dossier, AuditEvent.DOSSIER_RECEIVED, by, code=dossier.code, due_at=dossier.due_at.isoformat())
     return dossier
 
 
 @transaction.atomic
-def dossier_request_papers(*, dossier: Dossier, items: str, reason: str, by: Any, contact: str = "") -> Pause:
+def dossier_request_papers(
+    *, dossier: Dossier, items: str, reason: str, by: Actor, contact: str = ""
+) -> Pause:
     """Before accepting an online submission, ask the applicant for missing papers (form 02).
     The clock has not started, so nothing is paused: the applicant supplements through the
     portal and the officer then resumes, which puts the submission back to be accepted."""
@@ -343,14 +365,14 @@ def dossier_request_papers(*, dossier: Dossier, items: str, reason: str, by: Any
     )
     dossier.state = DossierState.SUPPLEMENT
     dossier.save(update_fields=["state"])
-    _event(dossier, "supplement_requested", by, reason, items=items)
+    _event(dossier, EventKind.SUPPLEMENT_REQUESTED, by, reason, items=items)
     notify_applicant(dossier, "supplement")
     _audit(dossier, AuditEvent.DOSSIER_PAUSED, by, kind=PauseKind.SUPPLEMENT, before_acceptance=True)
     return pause
 
 
 @transaction.atomic
-def dossier_refuse_online(*, dossier: Dossier, reason: str, by: Any) -> Dossier:
+def dossier_refuse_online(*, dossier: Dossier, reason: str, by: Actor) -> Dossier:
     """Refuse an online submission instead of accepting it (form 03, as at the counter)."""
     dossier = _locked(dossier)
     require(Action.REFUSE, by, dossier)
@@ -359,7 +381,7 @@ def dossier_refuse_online(*, dossier: Dossier, reason: str, by: Any) -> Dossier:
     dossier.state = DossierState.REFUSED
     dossier.outcome_reason = reason.strip()
     dossier.save(update_fields=["state", "outcome_reason"])
-    _event(dossier, "refused", by, reason.strip())
+    _event(dossier, EventKind.REFUSED, by, reason.strip())
     notify_applicant(dossier, "refused")
     _audit(dossier, AuditEvent.DOSSIER_REFUSED, by, reason=reason.strip(), code=dossier.code)
     return dossier
@@ -367,7 +389,7 @@ def dossier_refuse_online(*, dossier: Dossier, reason: str, by: Any) -> Dossier:
 
 @transaction.atomic
 def dossier_refuse_intake(
-    *, unit: Unit, version: ProcedureVersion, applicant: ApplicantIn, reason: str, by: Any
+    *, unit: Unit, version: ProcedureVersion, applicant: ApplicantIn, reason: str, by: Actor
 ) -> Dossier:
     """Refuse an incomplete or ineligible dossier at the counter (form 03); it is recorded with a code."""
     require_counter(by, unit)
@@ -380,8 +402,8 @@ def dossier_refuse_intake(
         level=unit.level,
         receiving_unit=unit,
         resolving_unit=unit.parent or unit,
-        channel="direct",
-        return_method="counter",
+        channel=Channel.DIRECT,
+        return_method=ReturnMethod.COUNTER,
         applicant_kind=applicant.kind,
         applicant_name=applicant.name,
         applicant_id_number=applicant.id_number,
@@ -396,6 +418,6 @@ def dossier_refuse_intake(
     )
     dossier.code = dossier_code_next(agency_code=agency_code_for(unit), day=timezone.localtime(now).date())
     dossier.save()
-    _event(dossier, "refused", by, reason)
+    _event(dossier, EventKind.REFUSED, by, reason)
     _audit(dossier, AuditEvent.DOSSIER_REFUSED, by, reason=reason)
     return dossier

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
 from egov.dossiers import clock
 from egov.dossiers.errors import DossierError
@@ -18,6 +19,7 @@ from egov.dossiers.models import (
     DossierPaper,
     DossierState,
     DossierStep,
+    EventKind,
     Extension,
     FileKind,
     Pause,
@@ -33,13 +35,14 @@ from egov.dossiers.services.common import (
 )
 from egov.dossiers.services.intake import PaperIn
 from egov.dossiers.workflow import Action, require
+from egov.workcal import elapsed
 
 # ---------------------------------------------------------------- pauses
 
 
 @transaction.atomic
 def dossier_pause(
-    *, dossier: Dossier, kind: str, reason: str, by: Any, items: str = "", contact: str = ""
+    *, dossier: Dossier, kind: str, reason: str, by: Actor, items: str = "", contact: str = ""
 ) -> Pause:
     """Stop the clock: a supplement request (form 02), a financial obligation, or a consultation."""
     dossier = _locked(dossier)
@@ -65,7 +68,11 @@ def dossier_pause(
     }[PauseKind(kind)]
     dossier.save(update_fields=["state"])
     _event(
-        dossier, "supplement_requested" if kind == PauseKind.SUPPLEMENT else "paused", by, reason, items=items
+        dossier,
+        EventKind.SUPPLEMENT_REQUESTED if kind == PauseKind.SUPPLEMENT else EventKind.PAUSED,
+        by,
+        reason,
+        items=items,
     )
     if kind == PauseKind.SUPPLEMENT:
         notify_applicant(dossier, "supplement")
@@ -75,7 +82,7 @@ def dossier_pause(
 
 @transaction.atomic
 def dossier_resume(
-    *, dossier: Dossier, by: Any, papers: list[PaperIn] | None = None, note: str = ""
+    *, dossier: Dossier, by: Actor, papers: list[PaperIn] | None = None, note: str = ""
 ) -> Dossier:
     """End the pause: the legal due time moves by the paused working time (or restarts)."""
     dossier = _locked(dossier)
@@ -98,7 +105,7 @@ def dossier_resume(
         # Papers asked for before acceptance: no clock yet; the submission waits to be accepted.
         dossier.state = DossierState.REGISTERED
         dossier.save(update_fields=["state"])
-        _event(dossier, "papers_received", by, note)
+        _event(dossier, EventKind.PAPERS_RECEIVED, by, note)
         _audit(dossier, AuditEvent.DOSSIER_RESUMED, by, before_acceptance=True)
         return dossier
     previous_due = dossier.statutory_due_at
@@ -116,7 +123,7 @@ def dossier_resume(
     if step is not None and step.status == StepStatus.ACTIVE:
         step.due_at = clock.step_due(dossier, now, max(1, _remaining_hours(step, pause)), "working_hours")
         step.save(update_fields=["due_at"])
-    kind = "supplement_received" if pause.kind == PauseKind.SUPPLEMENT else "resumed"
+    kind = EventKind.SUPPLEMENT_RECEIVED if pause.kind == PauseKind.SUPPLEMENT else EventKind.RESUMED
     _event(dossier, kind, by, note, previous_due=previous_due.isoformat() if previous_due else None)
     _audit(dossier, AuditEvent.DOSSIER_RESUMED, by, due_at=dossier.due_at.isoformat())
     return dossier
@@ -124,7 +131,7 @@ def dossier_resume(
 
 @transaction.atomic
 def dossier_supplement_submit(
-    *, dossier: Dossier, files: list[Any], by: Any, note: str = ""
+    *, dossier: Dossier, files: list[Any], by: Actor, note: str = ""
 ) -> list[DossierFile]:
     """The applicant sends the requested papers online. The clock stays paused: an officer checks
     them and resumes it (dossier_resume), as for papers brought to the counter."""
@@ -133,14 +140,12 @@ def dossier_supplement_submit(
     if not files:
         raise DossierError(_("Attach at least one file."), "files")
     records = [dossier_attach_file(dossier=dossier, upload=f, kind=FileKind.SUPPLEMENT, by=by) for f in files]
-    _event(dossier, "supplement_submitted", by, note.strip(), files=[r.name for r in records])
+    _event(dossier, EventKind.SUPPLEMENT_SUBMITTED, by, note.strip(), files=[r.name for r in records])
     _audit(dossier, "dossier.supplement_submitted", by, files=len(records))
     return records
 
 
 def _remaining_hours(step: DossierStep, pause: Pause) -> int:
-    from egov.workcal import elapsed
-
     cal = clock.calendar_of(step.dossier)
     budget = elapsed(start=step.started_at, end=step.due_at, cal=cal)
     used = (
@@ -155,7 +160,7 @@ def _remaining_hours(step: DossierStep, pause: Pause) -> int:
 
 
 @transaction.atomic
-def dossier_extend(*, dossier: Dossier, new_due_at: dt.datetime, reason: str, by: Any) -> Extension:
+def dossier_extend(*, dossier: Dossier, new_due_at: dt.datetime, reason: str, by: Actor) -> Extension:
     """Promise a new date (form 04). Classification still uses the legal due time."""
     dossier = _locked(dossier)
     require(Action.EXTEND, by, dossier)
@@ -174,7 +179,7 @@ def dossier_extend(*, dossier: Dossier, new_due_at: dt.datetime, reason: str, by
     dossier.due_at = new_due_at
     dossier.overdue_marked_at = None
     dossier.save(update_fields=["due_at", "overdue_marked_at"])
-    _event(dossier, "extended", by, reason, new_due_at=new_due_at.isoformat())
+    _event(dossier, EventKind.EXTENDED, by, reason, new_due_at=new_due_at.isoformat())
     notify_applicant(dossier, "extended")
     _audit(dossier, AuditEvent.DOSSIER_EXTENDED, by, new_due_at=new_due_at.isoformat())
     return extension

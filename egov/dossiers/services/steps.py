@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import role_paths
+from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
 from egov.dossiers.errors import DossierError
 from egov.dossiers.models import (
     Dossier,
     DossierStep,
+    EventKind,
     StepStatus,
 )
 from egov.dossiers.services.common import (
@@ -31,7 +31,7 @@ from egov.orgs.models import Unit
 
 
 @transaction.atomic
-def step_assign(*, dossier: Dossier, to: Any, by: Any) -> DossierStep:
+def step_assign(*, dossier: Dossier, to: Actor, by: Actor) -> DossierStep:
     dossier = _locked(dossier)
     require(Action.ASSIGN, by, dossier)
     step = dossier.current_step
@@ -41,13 +41,13 @@ def step_assign(*, dossier: Dossier, to: Any, by: Any) -> DossierStep:
         raise DossierError(_("This person does not hold the step's role in its unit."), "to")
     step.assigned_to = to
     step.save(update_fields=["assigned_to"])
-    _event(dossier, "step_assigned", by, str(to), step=step.seq)
+    _event(dossier, EventKind.STEP_ASSIGNED, by, str(to), step=step.seq)
     _audit(dossier, AuditEvent.DOSSIER_STEP, by, action="assign", step=step.seq, to=to.pk)
     return step
 
 
 @transaction.atomic
-def step_forward(*, dossier: Dossier, by: Any, note: str = "", to_unit: Unit | None = None) -> Dossier:
+def step_forward(*, dossier: Dossier, by: Actor, note: str = "", to_unit: Unit | None = None) -> Dossier:
     """Finish the current step and start the next one (handing over to ``to_unit`` when the
     next step belongs to another agency)."""
     dossier = _locked(dossier)
@@ -65,14 +65,14 @@ def step_forward(*, dossier: Dossier, by: Any, note: str = "", to_unit: Unit | N
         raise DossierError(_("Choose the agency this step is handed over to."), "to_unit")
     _start_step(dossier, nxt, now, by, unit=to_unit)
     dossier.save(update_fields=["current_step"])
-    kind = "handed_over" if to_unit is not None else "forwarded"
+    kind = EventKind.HANDED_OVER if to_unit is not None else EventKind.FORWARDED
     _event(dossier, kind, by, note, to=nxt.name)
     _audit(dossier, AuditEvent.DOSSIER_STEP, by, action=kind, step=step.seq, timeliness=step.timeliness)
     return dossier
 
 
 @transaction.atomic
-def step_send_back(*, dossier: Dossier, to_order: int, reason: str, by: Any) -> Dossier:
+def step_send_back(*, dossier: Dossier, to_order: int, reason: str, by: Actor) -> Dossier:
     dossier = _locked(dossier)
     require(Action.SEND_BACK, by, dossier)
     if not reason.strip():
@@ -86,6 +86,6 @@ def step_send_back(*, dossier: Dossier, to_order: int, reason: str, by: Any) -> 
     _finish_step(step, now, by, status=StepStatus.SENT_BACK, note=reason)
     _start_step(dossier, target, now, by)
     dossier.save(update_fields=["current_step"])
-    _event(dossier, "sent_back", by, reason, to=target.name)
+    _event(dossier, EventKind.SENT_BACK, by, reason, to=target.name)
     _audit(dossier, AuditEvent.DOSSIER_STEP, by, action="sent_back", step=step.seq)
     return dossier

@@ -12,6 +12,7 @@ from egov.dossiers.models import (
     Dossier,
     DossierState,
     DossierStep,
+    EventKind,
     StepStatus,
 )
 from egov.dossiers.services.common import (
@@ -37,7 +38,7 @@ def overdue_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> int:
             ):
                 continue  # another worker won
             dossier = Dossier.objects.select_related("receiving_unit").get(pk=pk)
-            _event(dossier, "overdue", None)
+            _event(dossier, EventKind.OVERDUE, None)
             _audit(dossier, AuditEvent.DOSSIER_OVERDUE, None)
             marked += 1
     steps = DossierStep.objects.filter(

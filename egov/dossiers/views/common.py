@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django import forms as dj_forms
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from egov.accounts.permissions import is_staff_user
+from egov.accounts.types import AuthedRequest
 
 
-def _staff_only(request: HttpRequest) -> None:
+def _staff_only(request: AuthedRequest) -> None:
     # 404 as for a dossier one may not see: the back office does not exist for citizens.
     if not is_staff_user(request.user):
         raise Http404

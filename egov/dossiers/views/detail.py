@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms as dj_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from egov.accounts.models import RoleAssignment, User
+from egov.accounts.types import AuthedRequest
+from egov.catalog.models import StepRole
+from egov.core.uploads import attachment_response
 from egov.dossiers import selectors, services
 from egov.dossiers.events import EVENT_LABELS
 from egov.dossiers.forms import (
@@ -28,7 +33,7 @@ from egov.dossiers.forms import (
     SendBackForm,
 )
 from egov.dossiers.models import Dossier
-from egov.dossiers.pdf import FORM_TITLES, forms_available
+from egov.dossiers.pdf import FORM_TITLES, form_pdf, forms_available
 from egov.dossiers.views.common import _add_validation_error, _staff_only
 from egov.dossiers.workflow import Action, available_actions, require
 from egov.orgs.models import Unit
@@ -42,7 +47,7 @@ class AcceptForm(dj_forms.Form):
 
 
 def _action_forms(
-    request: HttpRequest, dossier: Dossier, bound: dict[str, Any] | None = None
+    request: AuthedRequest, dossier: Dossier, bound: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """One form per action the workflow table allows this user now; nothing else decides."""
     bound = bound or {}
@@ -80,7 +85,9 @@ def _forward_choices(dossier: Dossier, step: Any, form: Any) -> None:
     # A hand-over goes to the agency the officer picks below; the catalogue names which one.
     form.next_unit = (
         following.handover_to
-        or (dossier.receiving_unit if following.role == "one_stop_officer" else dossier.resolving_unit).name
+        or (
+            dossier.receiving_unit if following.role == StepRole.ONE_STOP_OFFICER else dossier.resolving_unit
+        ).name
     )
     if following.handover_to:
         agencies = Unit.objects.filter(kind__in=["committee", "department"], valid_to__isnull=True)
@@ -91,8 +98,6 @@ def _forward_choices(dossier: Dossier, step: Any, form: Any) -> None:
 
 
 def _assignees(step: Any) -> list[tuple[int, str]]:
-    from egov.accounts.models import RoleAssignment
-
     people = (
         RoleAssignment.objects.active()
         .filter(role=step.role, unit__path__startswith=step.unit.path)
@@ -102,7 +107,7 @@ def _assignees(step: Any) -> list[tuple[int, str]]:
 
 
 def dossier_detail(
-    request: HttpRequest, pk: int, bound: dict[str, Any] | None = None, error: str = ""
+    request: AuthedRequest, pk: int, bound: dict[str, Any] | None = None, error: str = ""
 ) -> HttpResponse:
     failed = next(iter((bound or {}).items()), None)
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
@@ -130,8 +135,11 @@ def dossier_detail(
 ACTIONS: dict[str, Any] = {}
 
 
-def _action(name: str, form_class: Any, **form_kwargs: Any) -> Any:
-    def register(fn: Any) -> Any:
+ActionFn = Callable[[AuthedRequest, Dossier, dict[str, Any]], str]
+
+
+def _action(name: str, form_class: Any, **form_kwargs: Any) -> Callable[[ActionFn], ActionFn]:
+    def register(fn: ActionFn) -> ActionFn:
         ACTIONS[name] = (form_class, form_kwargs, fn)
         return fn
 
@@ -139,7 +147,7 @@ def _action(name: str, form_class: Any, **form_kwargs: Any) -> Any:
 
 
 @require_POST
-def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def dossier_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     """Every button on the dossier page posts here; the form is checked, then one service runs."""
     if action not in ACTIONS:
         raise Http404
@@ -187,7 +195,7 @@ def _step_name(dossier: Dossier) -> str:
 
 
 @_action("forward", ForwardForm)
-def _forward(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
+def _forward(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     to_unit = get_object_or_404(Unit, pk=data["to_unit"]) if data.get("to_unit") else None
     services.step_forward(dossier=dossier, by=request.user, note=data["note"], to_unit=to_unit)
     return _("Dossier %(code)s forwarded to the step “%(step)s”.") % {
@@ -197,7 +205,7 @@ def _forward(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> st
 
 
 @_action("send_back", SendBackForm)
-def _send_back(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
+def _send_back(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     services.step_send_back(
         dossier=dossier, to_order=data["to_order"], reason=data["reason"], by=request.user
     )
@@ -208,9 +216,7 @@ def _send_back(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> 
 
 
 @_action("assign", AssignForm)
-def _assign(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
-    from egov.accounts.models import User
-
+def _assign(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     to = get_object_or_404(User, pk=data["to"])
     step = services.step_assign(dossier=dossier, to=to, by=request.user)
     return _("The step “%(step)s” of dossier %(code)s is assigned to %(name)s.") % {
@@ -221,7 +227,7 @@ def _assign(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str
 
 
 @_action("pause", PauseForm)
-def _pause(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
+def _pause(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     services.dossier_pause(dossier=dossier, by=request.user, **data)
     if data["kind"] == "supplement":
         return _("A supplement to dossier %(code)s was requested; the applicant is notified.") % {
@@ -231,7 +237,7 @@ def _pause(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
 
 
 @_action("request_papers", RequestPapersForm)
-def _request_papers(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
+def _request_papers(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     services.dossier_request_papers(dossier=dossier, by=request.user, **data)
     return _("A supplement to dossier %(code)s was requested; the applicant is notified.") % {
         "code": dossier.code
@@ -239,7 +245,7 @@ def _request_papers(request: HttpRequest, dossier: Dossier, data: dict[str, Any]
 
 
 @_action("refuse", ReasonForm)
-def _refuse(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
+def _refuse(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     services.dossier_refuse_online(dossier=dossier, reason=data["reason"], by=request.user)
     return _("Dossier %(code)s was refused; the applicant is notified. Print form 03.") % {
         "code": dossier.code
@@ -247,7 +253,7 @@ def _refuse(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str
 
 
 @_action("resume", ResumeForm)
-def _resume(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
+def _resume(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     dossier = services.dossier_resume(dossier=dossier, by=request.user, note=data["note"])
     if dossier.due_at is None:
         return _("The supplement to dossier %(code)s is received; the dossier waits to be accepted.") % {
@@ -260,7 +266,7 @@ def _resume(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str
 
 
 @_action("extend", ExtendForm)
-def _extend(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
+def _extend(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     services.dossier_extend(dossier=dossier, by=request.user, **data)
     return _("Dossier %(code)s extended to %(due)s; the applicant is notified.") % {
         "code": dossier.code,
@@ -269,19 +275,19 @@ def _extend(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str
 
 
 @_action("stop", ReasonForm)
-def _stop(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
+def _stop(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     services.dossier_stop(dossier=dossier, reason=data["reason"], by=request.user)
     return _("Processing of dossier %(code)s stopped; print form 05.") % {"code": dossier.code}
 
 
 @_action("withdraw", ReasonForm)
-def _withdraw(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
+def _withdraw(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     services.dossier_withdraw(dossier=dossier, reason=data["reason"], by=request.user)
     return _("The withdrawal of dossier %(code)s is recorded.") % {"code": dossier.code}
 
 
 @_action("decide", DecideForm)
-def _decide(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
+def _decide(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     dossier = services.dossier_decide(
         dossier=dossier,
         outcome=data["outcome"],
@@ -296,7 +302,7 @@ def _decide(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str
 
 
 @_action("return", ReturnForm)
-def _return(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
+def _return(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     services.dossier_return(
         dossier=dossier, by=request.user, received_by=data["received_by"], tracking=data["tracking"]
     )
@@ -304,7 +310,7 @@ def _return(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str
 
 
 @_action("accept", AcceptForm)
-def _accept(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str:
+def _accept(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -> str:
     dossier = services.dossier_accept(dossier=dossier, by=request.user)
     return _("Dossier %(code)s accepted; due %(due)s.") % {
         "code": dossier.code,
@@ -312,10 +318,8 @@ def _accept(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> str
     }
 
 
-def dossier_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+def dossier_file(request: AuthedRequest, pk: int, file_pk: int) -> FileResponse:
     """Open a stored file of the dossier (a scan the citizen uploaded, a supplement, a result)."""
-    from egov.core.uploads import attachment_response
-
     _staff_only(request)
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
     record = get_object_or_404(dossier.files, pk=file_pk)
@@ -324,19 +328,19 @@ def dossier_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
         record.file.open("rb"),
         content_type=record.content_type,
         name=record.name,
-        stored_name=record.file.name,
+        stored_name=record.file.name or "",
     )
 
 
-def dossier_form_pdf(request: HttpRequest, pk: int, form_no: str) -> HttpResponse:
+def dossier_form_pdf(request: AuthedRequest, pk: int, form_no: str) -> FileResponse:
     """Download an official form of the dossier as PDF (rendered and stored on first request)."""
-    from egov.core.uploads import attachment_response
-    from egov.dossiers.pdf import form_pdf, forms_available
-
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
     if form_no not in forms_available(dossier):
         raise Http404
     record = form_pdf(dossier=dossier, form_no=form_no, by=request.user)
     return attachment_response(
-        record.file.open("rb"), content_type="application/pdf", name=record.name, stored_name=record.file.name
+        record.file.open("rb"),
+        content_type="application/pdf",
+        name=record.name,
+        stored_name=record.file.name or "",
     )

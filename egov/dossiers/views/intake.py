@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from egov.catalog.models import ProcedureVersion
+from egov.accounts.types import AuthedRequest
+from egov.catalog.models import ApplicantType, Channel, ProcedureVersion
 from egov.catalog.selectors import procedure_search
 from egov.dossiers import selectors, services
 from egov.dossiers.forms import (
@@ -19,6 +21,7 @@ from egov.dossiers.forms import (
     PaperFormSet,
     RefuseForm,
 )
+from egov.dossiers.models import Dossier
 from egov.dossiers.permissions import (
     can_receive_at,
     receiving_units_for,
@@ -29,7 +32,7 @@ from egov.orgs.models import Unit
 # ---------------------------------------------------------------- intake
 
 
-def _receiving_unit(request: HttpRequest) -> Unit:
+def _receiving_unit(request: AuthedRequest) -> Unit:
     units = receiving_units_for(request.user)
     if not units:
         raise PermissionDenied
@@ -40,7 +43,7 @@ def _receiving_unit(request: HttpRequest) -> Unit:
     return unit
 
 
-def intake_pick(request: HttpRequest) -> HttpResponse:
+def intake_pick(request: AuthedRequest) -> HttpResponse:
     unit = _receiving_unit(request)
     q = request.GET.get("q", "")[:200]
     results = procedure_search(q=q, level=unit.level)[:30] if q else []
@@ -58,12 +61,11 @@ def _version_for_intake(code: str, unit: Unit) -> ProcedureVersion:
     return version
 
 
-# long: to be split (issue #23)
-def intake_form(request: HttpRequest, code: str) -> HttpResponse:
+def intake_form(request: AuthedRequest, code: str) -> HttpResponse:
     unit = _receiving_unit(request)
     version = _version_for_intake(code, unit)
     required = list(version.papers.all())
-    direct = version.channels.filter(channel="direct").first()
+    direct = version.channels.filter(channel=Channel.DIRECT).first()
     if request.method == "POST":
         form = IntakeForm(request.POST, request.FILES)
         papers = PaperFormSet(request.POST, prefix="p")
@@ -73,44 +75,8 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
             messages.info(request, _("This dossier was already saved."))
             return redirect(existing)
         if form.is_valid() and papers.is_valid():
-            ticked = [f.cleaned_data for f in papers.forms if f.cleaned_data.get("received")]
-            data = form.cleaned_data
-            try:
-                dossier = services.dossier_receive(
-                    unit=unit,
-                    version=version,
-                    channel=data["channel"],
-                    by=request.user,
-                    applicant=services.ApplicantIn(
-                        kind=data["applicant_kind"],
-                        name=data["applicant_name"],
-                        id_number=data["applicant_id_number"],
-                        address=data["applicant_address"],
-                        phone=data["applicant_phone"],
-                        email=data["applicant_email"],
-                    ),
-                    papers=[
-                        services.PaperIn(p["name"], p["originals"], p["certified_copies"], p["photocopies"])
-                        for p in ticked
-                    ],
-                    return_method=data["return_method"],
-                    return_address=data["return_address"],
-                    fees_collected=data["fees_collected"],
-                    summary=data["summary"],
-                    files=data["files"],
-                    intake_token=data["intake_token"],
-                )
-            except services.DossierError as exc:
-                # A foreign token is shown above the form (its field is hidden); the form gets a
-                # fresh one so that sending it again is a new reception.
-                field = exc.field if exc.field in form.fields and exc.field != "intake_token" else None
-                form.add_error(field, str(exc))
-                if exc.field == "intake_token":
-                    form.data = form.data.copy()
-                    form.data["intake_token"] = uuid.uuid4().hex
-            except ValidationError as exc:
-                _add_validation_error(form, exc, "files")
-            else:
+            dossier = _receive(request, unit, version, form, papers)
+            if dossier is not None:
                 messages.success(request, _("Dossier %(code)s received.") % {"code": dossier.code})
                 return redirect(dossier)
     else:
@@ -144,8 +110,53 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "dossiers/intake_form.html", context, status=status)
 
 
+def _receive(
+    request: AuthedRequest, unit: Unit, version: ProcedureVersion, form: IntakeForm, papers: Any
+) -> Dossier | None:
+    """The service call for a valid intake form; None (the problem on the form) when it refuses."""
+    ticked = [f.cleaned_data for f in papers.forms if f.cleaned_data.get("received")]
+    data = form.cleaned_data
+    try:
+        return services.dossier_receive(
+            unit=unit,
+            version=version,
+            channel=data["channel"],
+            by=request.user,
+            applicant=services.ApplicantIn(
+                kind=data["applicant_kind"],
+                name=data["applicant_name"],
+                id_number=data["applicant_id_number"],
+                address=data["applicant_address"],
+                phone=data["applicant_phone"],
+                email=data["applicant_email"],
+            ),
+            papers=[
+                services.PaperIn(p["name"], p["originals"], p["certified_copies"], p["photocopies"])
+                for p in ticked
+            ],
+            return_method=data["return_method"],
+            return_address=data["return_address"],
+            fees_collected=data["fees_collected"],
+            summary=data["summary"],
+            files=data["files"],
+            intake_token=data["intake_token"],
+        )
+    except services.DossierError as exc:
+        # A foreign token is shown above the form (its field is hidden); the form gets a
+        # fresh one so that sending it again is a new reception.
+        field = exc.field if exc.field in form.fields and exc.field != "intake_token" else None
+        form.add_error(field, str(exc))
+        if exc.field == "intake_token":
+            fresh = cast(QueryDict, form.data).copy()  # the POST it was bound to
+            fresh["intake_token"] = uuid.uuid4().hex
+            form.data = fresh
+    except ValidationError as exc:
+        _add_validation_error(form, exc, "files")
+    return None
+
+
 @require_POST
-def intake_refuse(request: HttpRequest, code: str) -> HttpResponse:
+def intake_refuse(request: AuthedRequest, code: str) -> HttpResponse:
     unit = _receiving_unit(request)
     version = _version_for_intake(code, unit)
     form = RefuseForm(request.POST, prefix="refuse")
@@ -157,7 +168,7 @@ def intake_refuse(request: HttpRequest, code: str) -> HttpResponse:
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 applicant=services.ApplicantIn(
-                    kind="citizen",
+                    kind=ApplicantType.CITIZEN,
                     name=form.cleaned_data["applicant_name"],
                     phone=form.cleaned_data["applicant_phone"],
                 ),

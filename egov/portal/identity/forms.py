@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from egov.accounts.models import User
 from egov.core.forms import StyledFormMixin
 from egov.portal.identity.identifiers import IdentityError, identifier_parse
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class IdentifierField(forms.CharField):
@@ -54,7 +57,7 @@ class _NewPasswordMixin:
                 form.add_error("password1", exc)
 
 
-def _password(label: str, help_text: str = "") -> forms.CharField:
+def _password(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.CharField:
     return forms.CharField(
         label=label,
         strip=False,

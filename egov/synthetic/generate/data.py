@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from egov.catalog.models import Channel
 from egov.workcal import Calendar
 
 # ---------------------------------------------------------------- inputs (plain data, no ORM)
@@ -53,7 +54,7 @@ class VersionInfo:
 
     def channel(self, name: str) -> ChannelInfo:
         options = {c.channel: c for c in self.channels}
-        return options.get(name) or options.get("direct") or self.channels[0]
+        return options.get(name) or options.get(Channel.DIRECT) or self.channels[0]
 
 
 @dataclass(frozen=True)

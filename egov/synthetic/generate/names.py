@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from egov.catalog.text import fold
 from egov.synthetic.generate.data import UnitInfo, VersionInfo
 
 FAMILY_NAMES = (
@@ -97,8 +98,6 @@ def _digits(rng: random.Random, n: int) -> str:
 
 
 def _email(rng: random.Random, name: str) -> str:
-    from egov.catalog.text import fold
-
     local = "".join(fold(name).split()[-2:]).lower()
     return f"{local}{rng.randint(70, 2005)}@gmail.com"
 

@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 import random
 
+from egov.dossiers.services import _timeliness as classify_timeliness
 from egov.workcal import Calendar, Limit, LimitUnit, is_working_day
 
 # ---------------------------------------------------------------- office-time helpers
@@ -47,8 +48,6 @@ def _day_minutes(cal: Calendar) -> int:
 
 
 def _timeliness(due_at: dt.datetime, finished_at: dt.datetime) -> str:
-    from egov.dossiers.services import _timeliness as classify_timeliness
-
     return str(classify_timeliness(due_at, finished_at))
 
 

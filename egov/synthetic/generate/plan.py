@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from egov.dossiers.models import DossierState
+from egov.catalog.models import Channel
+from egov.dossiers.models import DossierState, EventKind, ReturnMethod
 from egov.synthetic.generate.data import DossierPlan, EventPlan, UnitInfo, VersionInfo
 from egov.synthetic.generate.names import REFUSE_REASONS, _applicant, _email
 from egov.synthetic.generate.office import _Days, _local, _office_instant
@@ -54,7 +55,6 @@ def _span_days(limit: Limit) -> float:
     return days * 7 / 5 + 2
 
 
-# long: to be split (issue #23)
 def _plan_one(
     ctx: _Ctx, fate: str, days: _Days, window_start: dt.date, end: dt.datetime, base: DossierPlan
 ) -> DossierPlan:
@@ -70,15 +70,7 @@ def _plan_one(
         return _office_instant(rng, cal, days.between(window_start, end_day - dt.timedelta(days=1))[-1])
 
     if fate == "refused":
-        base.received_at = received(window_start, end_day)
-        base.state = DossierState.REFUSED
-        base.channel, base.return_method, base.return_address = "direct", "counter", ""
-        base.fees_collected = 0
-        base.outcome_reason = rng.choice(REFUSE_REASONS)
-        base.returned_to = ""
-        base.papers = []
-        base.events = [EventPlan(base.received_at, "refused", base.outcome_reason)]
-        return base
+        return _refused(base, received(window_start, end_day), rng)
 
     span = _span_days(ctx.limit)
     late = {"processing": rng.random() < OVERDUE_SHARE, "supplement": False}.get(
@@ -88,17 +80,7 @@ def _plan_one(
     term = fate if fate in ("withdrawn", "stopped") else None
     if term is not None:
         pause = "none"
-    d = dt.timedelta
-    windows = {
-        "resolved": (end_day - d(days=span + 25), end_day),
-        "processing": (
-            (end_day - d(days=span + 25), end_day - d(days=span * 0.8))
-            if late
-            else (end_day - d(days=span + 1), end_day)
-        ),
-        "supplement": (end_day - d(days=span + 20), end_day),
-    }
-    lo, hi = windows.get(fate, (window_start, end_day))
+    lo, hi = _reception_window(fate, late=late, span=span, window_start=window_start, end_day=end_day)
     wanted = {"processing": DossierState.PROCESSING, "supplement": DossierState.SUPPLEMENT}.get(fate, fate)
     track = None
     for _attempt in range(15):
@@ -119,6 +101,36 @@ def _plan_one(
     base.state = track.state_at(end)
     _materialise(ctx, track, base, end, mark=rng.randint(1, 14))
     return base
+
+
+def _refused(base: DossierPlan, received_at: dt.datetime, rng: random.Random) -> DossierPlan:
+    """A dossier refused at the counter on the day it was brought."""
+    base.received_at = received_at
+    base.state = DossierState.REFUSED
+    base.channel, base.return_method, base.return_address = Channel.DIRECT, ReturnMethod.COUNTER, ""
+    base.fees_collected = 0
+    base.outcome_reason = rng.choice(REFUSE_REASONS)
+    base.returned_to = ""
+    base.papers = []
+    base.events = [EventPlan(base.received_at, EventKind.REFUSED, base.outcome_reason)]
+    return base
+
+
+def _reception_window(
+    fate: str, *, late: bool, span: float, window_start: dt.date, end_day: dt.date
+) -> tuple[dt.date, dt.date]:
+    """When a dossier of this fate may have been received, so that it is in that state at the end."""
+    d = dt.timedelta
+    windows = {
+        "resolved": (end_day - d(days=span + 25), end_day),
+        "processing": (
+            (end_day - d(days=span + 25), end_day - d(days=span * 0.8))
+            if late
+            else (end_day - d(days=span + 1), end_day)
+        ),
+        "supplement": (end_day - d(days=span + 20), end_day),
+    }
+    return windows.get(fate, (window_start, end_day))
 
 
 def _ranked_versions(
@@ -149,28 +161,29 @@ def _draft(
     """One dossier's channel, return method and applicant; its dates come later."""
     offered = {c.channel for c in version.channels}
     # About 30% online overall: the most frequent procedures (certification) are counter-only.
-    if "online" in offered and rng.random() < 0.5:
-        channel = "online"
-    elif "postal" in offered and rng.random() < 0.2:
-        channel = "postal"
+    if Channel.ONLINE in offered and rng.random() < 0.5:
+        channel = Channel.ONLINE
+    elif Channel.POSTAL in offered and rng.random() < 0.2:
+        channel = Channel.POSTAL
     else:
-        channel = "direct"
+        channel = Channel.DIRECT
     option = version.channel(channel)
-    if channel == "online":
-        return_method = rng.choices(["online", "counter", "post"], weights=[50, 40, 10])[0]
-    elif channel == "postal":
-        return_method = "post" if rng.random() < 0.8 else "counter"
+    if channel == Channel.ONLINE:
+        methods = [ReturnMethod.ONLINE, ReturnMethod.COUNTER, ReturnMethod.POST]
+        return_method = rng.choices(methods, weights=[50, 40, 10])[0]
+    elif channel == Channel.POSTAL:
+        return_method = ReturnMethod.POST if rng.random() < 0.8 else ReturnMethod.COUNTER
     else:
-        return_method = "post" if rng.random() < 0.08 else "counter"
+        return_method = ReturnMethod.POST if rng.random() < 0.08 else ReturnMethod.COUNTER
     applicant = _applicant(rng, version, unit)
     base = DossierPlan(
         version_pk=version.pk, level=level, receiving_unit_pk=unit.pk, resolving_unit_pk=unit.committee_pk,
         agency_code=unit.agency_code, channel=channel, return_method=return_method,
-        return_address=applicant["address"] if return_method == "post" else "",
+        return_address=applicant["address"] if return_method == ReturnMethod.POST else "",
         applicant_kind=applicant["kind"], applicant_name=applicant["name"],
         applicant_id_number=applicant["id_number"], applicant_address=applicant["address"],
         applicant_phone=applicant["phone"],
-        applicant_email=_email(rng, applicant["person"]) if channel == "online" else "",
+        applicant_email=_email(rng, applicant["person"]) if channel == Channel.ONLINE else "",
         fees_collected=option.fee, lookup_secret=f"{rng.getrandbits(32):08X}",
         state=DossierState.PROCESSING, received_at=end, returned_to=applicant["person"],
         papers=[(p.name, p.originals, p.certified_copies, p.photocopies, 0) for p in version.papers],

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from egov.dossiers.models import Channel, DossierState, Outcome, StepStatus
+from egov.catalog.models import Channel, StepRole
+from egov.dossiers.models import DossierState, EventKind, Outcome, ReturnMethod, StepStatus
 from egov.synthetic.generate.data import (
     DossierPlan,
     EventPlan,
@@ -136,9 +137,9 @@ def _return_delay(ctx: _Ctx, *, long_pickup: bool) -> int:
     rng, day = ctx.rng, _day_minutes(ctx.cal)
     if long_pickup:
         return rng.randint(3, 25) * day + rng.randint(0, day)
-    if ctx.return_method == "online":
+    if ctx.return_method == ReturnMethod.ONLINE:
         return rng.randint(5, 120)
-    if ctx.return_method == "post":
+    if ctx.return_method == ReturnMethod.POST:
         return rng.randint(1, 3) * day + rng.randint(0, day // 2)
     roll = rng.random()
     return (
@@ -193,8 +194,12 @@ def _track(
 
     # Internal process: the intake step is done at the counter, the last one-stop step returns the result.
     templates = list(ctx.templates)
-    intake = templates.pop(0) if templates[0].role == "one_stop_officer" and len(templates) > 1 else None
-    returner = templates.pop() if len(templates) > 1 and templates[-1].role == "one_stop_officer" else None
+    intake = (
+        templates.pop(0) if templates[0].role == StepRole.ONE_STOP_OFFICER and len(templates) > 1 else None
+    )
+    returner = (
+        templates.pop() if len(templates) > 1 and templates[-1].role == StepRole.ONE_STOP_OFFICER else None
+    )
     bounds = _step_bounds(ctx, templates, work)
 
     steps: list[tuple[StepTemplate, dt.datetime, dt.datetime | None, str]] = []
@@ -268,7 +273,9 @@ def _materialise(ctx: _Ctx, track: _Track, base: DossierPlan, end: dt.datetime, 
     plan.state = track.state_at(end)
     plan.clock_started_at = track.clock_start
     events: list[EventPlan] = [
-        EventPlan(track.received_at, "received", _("Channel: %(c)s") % {"c": Channel(plan.channel).label})
+        EventPlan(
+            track.received_at, EventKind.RECEIVED, _("Channel: %(c)s") % {"c": Channel(plan.channel).label}
+        )
     ]
     stop_at = track.term[1] if track.term is not None and track.term[1] <= end else None
     horizon = stop_at or end
@@ -304,11 +311,15 @@ def _cut_pause(ctx: _Ctx, track: _Track, plan: DossierPlan, cut: _Cut, events: l
                 restarts_clock=ctx.version.supplement_mode == "restart",
             )
         )  # fmt: skip
-        events.append(EventPlan(pause_start, "supplement_requested", SUPPLEMENT_REASON, {"items": paper}))
+        events.append(
+            EventPlan(pause_start, EventKind.SUPPLEMENT_REQUESTED, SUPPLEMENT_REASON, {"items": paper})
+        )
         if cut.closed and cut.resumed:
             assert pause_end is not None
             events.append(
-                EventPlan(pause_end, "supplement_received", "", {"previous_due": track.due0.isoformat()})
+                EventPlan(
+                    pause_end, EventKind.SUPPLEMENT_RECEIVED, "", {"previous_due": track.due0.isoformat()}
+                )
             )
             plan.papers.append((paper, 1, 0, 0, 1))
 
@@ -317,11 +328,11 @@ def _cut_extension(ctx: _Ctx, track: _Track, plan: DossierPlan, cut: _Cut, event
     """The new date (form 04), if it was given before the horizon."""
     if track.extension is not None and track.extension[0] <= cut.horizon:
         created, new_due = track.extension
-        assert plan.statutory_due_at is not None
+        assert plan.statutory_due_at is not None and plan.due_at is not None
         reason = ctx.rng.choice(EXTENSION_REASONS)
         plan.extension = ExtensionPlan(created, plan.due_at, new_due, reason)
         plan.due_at = max(plan.statutory_due_at, new_due)
-        events.append(EventPlan(created, "extended", reason, {"new_due_at": new_due.isoformat()}))
+        events.append(EventPlan(created, EventKind.EXTENDED, reason, {"new_due_at": new_due.isoformat()}))
 
 
 def _cut_steps(ctx: _Ctx, track: _Track, plan: DossierPlan, cut: _Cut, events: list[EventPlan]) -> None:
@@ -332,7 +343,9 @@ def _cut_steps(ctx: _Ctx, track: _Track, plan: DossierPlan, cut: _Cut, events: l
     for seq, (template, started, finished, kind) in enumerate(track.steps, start=1):
         if started > cut.horizon:
             break
-        unit_pk = plan.receiving_unit_pk if template.role == "one_stop_officer" else plan.resolving_unit_pk
+        unit_pk = (
+            plan.receiving_unit_pk if template.role == StepRole.ONE_STOP_OFFICER else plan.resolving_unit_pk
+        )
         step_due = due(
             start=started, limit=Limit(template.budget_amount, LimitUnit(template.budget_unit)), cal=cal
         )
@@ -366,9 +379,9 @@ def _cut_steps(ctx: _Ctx, track: _Track, plan: DossierPlan, cut: _Cut, events: l
         if step_due < limit_at and step_due + dt.timedelta(minutes=cut.mark) <= limit_at:
             step.overdue_marked_at = step_due + dt.timedelta(minutes=cut.mark)
         plan.steps.append(step)
-        events.append(EventPlan(started, "step_started", template.name, {"seq": seq}))
+        events.append(EventPlan(started, EventKind.STEP_STARTED, template.name, {"seq": seq}))
         if kind == "work" and previous_kind == "work":
-            events.append(EventPlan(started, "forwarded", "", {"to": template.name}))
+            events.append(EventPlan(started, EventKind.FORWARDED, "", {"to": template.name}))
         previous_kind = kind
     active = [s for s in plan.steps if s.status == StepStatus.ACTIVE]
     plan.current_seq = active[0].seq if active else (plan.steps[-1].seq if stop_at and plan.steps else None)
@@ -385,22 +398,24 @@ def _cut_outcome(ctx: _Ctx, track: _Track, plan: DossierPlan, cut: _Cut, events:
         plan.timeliness = _timeliness(plan.statutory_due_at, track.resolved_at)
         # The return step starts at the decision: its step_started event comes before "decided".
         decided = EventPlan(
-            track.resolved_at, "decided", plan.outcome_reason,
+            track.resolved_at, EventKind.DECIDED, plan.outcome_reason,
             {"outcome": str(plan.outcome), "timeliness": plan.timeliness},
         )  # fmt: skip
         index = len(events)
         if track.return_step:
-            index = max(i for i, e in enumerate(events) if e.kind == "step_started")
+            index = max(i for i, e in enumerate(events) if e.kind == EventKind.STEP_STARTED)
         events.insert(index + (1 if track.return_step else 0), decided)
     if plan.state == DossierState.RETURNED:
         assert track.returned_at is not None
         plan.returned_at = track.returned_at
         plan.current_seq = None
-        if plan.return_method == "post":
+        if plan.return_method == ReturnMethod.POST:
             plan.postal_tracking = f"EB{_digits(rng, 9)}VN"
-        plan.returned_to = plan.returned_to if plan.return_method == "counter" else ""
+        plan.returned_to = plan.returned_to if plan.return_method == ReturnMethod.COUNTER else ""
         events.append(
-            EventPlan(track.returned_at, "returned", plan.returned_to, {"tracking": plan.postal_tracking})
+            EventPlan(
+                track.returned_at, EventKind.RETURNED, plan.returned_to, {"tracking": plan.postal_tracking}
+            )
         )
     else:
         plan.returned_to = ""
@@ -432,4 +447,4 @@ def _cut_overdue(plan: DossierPlan, cut: _Cut, events: list[EventPlan]) -> None:
         and pause_start <= plan.due_at <= pause_end
     ):
         plan.overdue_marked_at = marked
-        events.append(EventPlan(marked, "overdue"))
+        events.append(EventPlan(marked, EventKind.OVERDUE))

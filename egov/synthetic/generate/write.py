@@ -10,6 +10,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from egov.accounts.types import Actor
+from egov.audit.models import AuditEvent
+from egov.audit.services import audit_record
 from egov.dossiers.models import (
     DailyCounter,
     Dossier,
@@ -26,7 +29,7 @@ from egov.synthetic.generate.inputs import load_inputs
 from egov.synthetic.generate.plan import plan_history
 
 if TYPE_CHECKING:
-    from egov.accounts.models import User
+    pass
 
 BATCH = 500
 
@@ -47,7 +50,7 @@ def _dossier_fields(plan: DossierPlan) -> dict[str, Any]:
     return values
 
 
-def _write_children(rows: list[Dossier], plans: list[DossierPlan], by: User | None) -> list[DossierStep]:
+def _write_children(rows: list[Dossier], plans: list[DossierPlan], by: Actor | None) -> list[DossierStep]:
     """Papers, steps, pauses, extensions and timeline of the new dossiers; returns the steps."""
     papers, steps, pauses, extensions, events = [], [], [], [], []
     for dossier, plan in zip(rows, plans, strict=True):
@@ -125,15 +128,12 @@ def _store_counters(
 
 @transaction.atomic
 def generate_history(
-    *, dossiers: int, seed: int = 2021, by: User | None = None, end: dt.datetime | None = None
+    *, dossiers: int, seed: int = 2021, by: Actor | None = None, end: dt.datetime | None = None
 ) -> int:
     """Create ``dossiers`` synthetic dossiers received over the ~150 days before ``end``.
 
     Demo data only: written in bulk, not audited per dossier (one ``demo.history_generated``
     audit entry instead). Returns how many dossiers were created."""
-    from egov.audit.models import AuditEvent
-    from egov.audit.services import audit_record
-
     end = end or timezone.now().replace(minute=0, second=0, microsecond=0)
     units, versions = load_inputs()
     if not units or not versions or dossiers <= 0:
