@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from egov.accounts.models import Role
-from egov.accounts.permissions import is_staff_user
+from egov.accounts.permissions import is_staff_user, is_system_admin, role_paths
 from egov.core.uploads import attachment_response
 from egov.documents import printing
 from egov.documents.errors import DocumentError
@@ -47,8 +47,15 @@ def registers_list(request: HttpRequest) -> HttpResponse:
     by_agency: dict[int, list[Register]] = {a.pk: [] for a in agencies}
     for r in registers:
         by_agency[r.agency_id].append(r)
+    # can_administer, asked once rather than once an agency (a province has hundreds).
+    everywhere = is_system_admin(request.user)
+    admin_paths = tuple(role_paths(request.user, {Role.UNIT_ADMIN}))
     rows = [
-        {"agency": a, "registers": by_agency[a.pk], "admin": can_administer(request.user, a)}
+        {
+            "agency": a,
+            "registers": by_agency[a.pk],
+            "admin": everywhere or bool(admin_paths and a.path.startswith(admin_paths)),
+        }
         for a in agencies
     ]
     return render(request, "documents/registers/list.html", {"rows": rows})

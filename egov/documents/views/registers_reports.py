@@ -39,16 +39,17 @@ def _agency(request: HttpRequest, roles: set[str], allowed: Any) -> tuple[Unit, 
     """The agency the query names (default: the user's first), if ``allowed``; 403 otherwise."""
     if not is_staff_user(request.user):
         raise PermissionDenied
-    agencies = [a for a in stats.agencies_for(request.user, roles) if allowed(request.user, a)]
+    # A role at an agency or above it covers it: these are the agencies ``allowed`` lets in.
+    agencies = stats.agencies_for(request.user, roles)
     raw = request.GET.get("agency", "")
     if raw:
         if not raw.isdigit():
             raise Http404
         chosen = next((a for a in agencies if a.pk == int(raw)), None)
-        if chosen is None:
+        if chosen is None or not allowed(request.user, chosen):
             raise PermissionDenied
         return chosen, agencies
-    if not agencies:
+    if not agencies or not allowed(request.user, agencies[0]):
         raise PermissionDenied
     return agencies[0], agencies
 
