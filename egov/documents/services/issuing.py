@@ -192,6 +192,22 @@ def _issue_inputs(
     return day, position, name
 
 
+def _save_issued(document: Document) -> None:
+    """Save the issued document; the unique constraints are the last word on its number."""
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError as exc:
+        # Only a counter set back by hand (or a race on the identifier) gets here.
+        raise DocumentError(
+            _(
+                "The number %(n)s of this register for %(year)s, or the identifier %(id)s, is already taken; nothing was issued."
+            )
+            % {"n": document.number, "year": document.register_year, "id": document.identifier},
+            field="register",
+        ) from exc
+
+
 @transaction.atomic
 def document_issue(
     *,
@@ -230,18 +246,7 @@ def document_issue(
     document.copies = copies
     document.state = DraftState.ISSUED
     document.issued_at, document.issued_by = timezone.now(), by
-    try:
-        with transaction.atomic():
-            document.save()
-    except IntegrityError as exc:
-        # Only a counter set back by hand (or a race on the identifier) gets here.
-        raise DocumentError(
-            _(
-                "The number %(n)s of this register for %(year)s, or the identifier %(id)s, is already taken; nothing was issued."
-            )
-            % {"n": number, "year": day.year, "id": identifier},
-            field="register",
-        ) from exc
+    _save_issued(document)
     main = _store_main(document, main_file, draft, by)
     delivered = _deliver(document, by)
     audit(
