@@ -9,7 +9,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 
 def _setup_django() -> None:
@@ -214,14 +214,18 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def run_periodic_jobs() -> dict[str, int]:
     """One pass of the periodic jobs; safe to run in two schedulers at once (conditional updates)."""
+    from egov.documents.services import documents_sweep, transfer_warnings_sweep
     from egov.dossiers.services import overdue_sweep
     from egov.notifications.services import deliveries_retry_due
     from egov.portal.services import drafts_purge_expired
 
     return {
         "overdue_marked": overdue_sweep(),
+        # The document clocks: submission to the leader, deadlines approaching and overdue.
+        **documents_sweep(),
         "deliveries_requeued": deliveries_retry_due(),
         "drafts_purged": drafts_purge_expired(),
+        "work_files_transfer_warned": transfer_warnings_sweep(),
         "audit_anchor_published": _publish_audit_anchor(),
     }
 
@@ -430,25 +434,8 @@ def _iso_date(value: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(8), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
-def cmd_generate(args: argparse.Namespace) -> int:
-    _setup_django()
+def _progress_bar(started: float) -> Callable[[int, int], None]:
     import time
-
-    from django.conf import settings
-
-    from egov.demo.loader import load_reference
-    from egov.synthetic.bulk import GenerateRefused, bulk_generate, refusal
-
-    database = settings.DATABASES["default"]
-    print(f"egov generate: database {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}", flush=True)
-    _manage("migrate", "--no-input", "--verbosity", "0")
-    # Refuse before touching anything: the reference data must not land in a database we may not use.
-    reason = "" if args.force else refusal()
-    if reason:
-        print(f"egov generate: refused: {reason}", file=sys.stderr)
-        return 2
-    load_reference(province_letter_code=args.province_code)
-    started = time.perf_counter()
 
     def progress(done: int, total: int) -> None:
         width = 30
@@ -460,19 +447,53 @@ def cmd_generate(args: argparse.Namespace) -> int:
             flush=True,
         )
 
-    try:
-        written = bulk_generate(
-            dossiers=args.dossiers,
-            seed=args.seed,
-            years=args.years,
-            end=args.end,
-            force=args.force,
-            progress=progress,
-        )
-    except GenerateRefused as exc:
-        print(f"egov generate: refused: {exc}", file=sys.stderr)
+    return progress
+
+
+def _generate_refusal(args: argparse.Namespace) -> str:
+    from egov.synthetic import documents
+    from egov.synthetic.bulk import refusal
+
+    if args.force:
+        return ""
+    return (refusal() if args.dossiers else "") or (documents.refusal() if args.documents else "")
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    _setup_django()
+    import time
+
+    from django.conf import settings
+
+    from egov.demo.loader import load_reference
+    from egov.synthetic.bulk import GenerateRefused, bulk_generate
+    from egov.synthetic.documents import DocumentsRefused, generate_documents
+
+    if not (args.dossiers or args.documents):
+        print("egov generate: give --dossiers N and/or --documents N", file=sys.stderr)
         return 2
-    print(f"\ngenerated {written:,} dossiers in {time.perf_counter() - started:.0f} s")
+    database = settings.DATABASES["default"]
+    print(f"egov generate: database {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}", flush=True)
+    _manage("migrate", "--no-input", "--verbosity", "0")
+    # Refuse before touching anything: the reference data must not land in a database we may not use.
+    reason = _generate_refusal(args)
+    if reason:
+        print(f"egov generate: refused: {reason}", file=sys.stderr)
+        return 2
+    load_reference(province_letter_code=args.province_code)
+    options = {"seed": args.seed, "years": args.years, "end": args.end, "force": args.force}
+    try:
+        for what, count, generate in (
+            ("dossiers", args.dossiers, bulk_generate),
+            ("documents", args.documents, generate_documents),
+        ):
+            if count:
+                started = time.perf_counter()
+                written = generate(**{what: count}, **options, progress=_progress_bar(started))
+                print(f"\ngenerated {written:,} {what} in {time.perf_counter() - started:.0f} s", flush=True)
+    except (GenerateRefused, DocumentsRefused) as exc:
+        print(f"\negov generate: refused: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -573,8 +594,13 @@ def _add_catalog_parser(sub: _Subparsers[argparse.ArgumentParser]) -> None:
 
 def _add_generate_parser(sub: _Subparsers[argparse.ArgumentParser]) -> None:
     """`egov generate`."""
-    generate = sub.add_parser("generate", help="fill the database with synthetic dossiers (benchmarks)")
-    generate.add_argument("--dossiers", type=int, required=True)
+    generate = sub.add_parser(
+        "generate", help="fill the database with synthetic dossiers and documents (benchmarks)"
+    )
+    generate.add_argument("--dossiers", type=int, default=0)
+    generate.add_argument(
+        "--documents", type=int, default=0, help="documents with their entries, handling and files"
+    )
     generate.add_argument("--seed", type=int, default=1)
     generate.add_argument("--years", type=int, default=10, help="spread receptions over this many years")
     generate.add_argument(

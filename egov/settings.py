@@ -290,3 +290,8 @@ EGOV_AUDIT_ANCHOR_EMAIL = env_str("EGOV_AUDIT_ANCHOR_EMAIL", "")
 EGOV_AUDIT_ANCHOR_MINUTES = env_int("EGOV_AUDIT_ANCHOR_MINUTES", 60, minimum=1)
 # The audit page lists failed sign-ins (egov.audit); axes keeps them only when asked to.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# Work files (docs/documents.md, "Work files"): a closed file reaches the agency archive within
+# this many months after its matter ended. One year is what implementations use; the legal text
+# is unconfirmed, hence a setting.
+EGOV_ARCHIVE_TRANSFER_MONTHS = env_int("EGOV_ARCHIVE_TRANSFER_MONTHS", 12, minimum=1)

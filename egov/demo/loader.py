@@ -22,6 +22,8 @@ from django.db import transaction
 
 from egov.accounts import services as account_services
 from egov.accounts.models import AccountKind, Role, User
+from egov.demo.documents import DOCUMENTS, DOCUMENTS_JOURNEY, load_demo_documents
+from egov.demo.documents import PEOPLE as DOCUMENT_PEOPLE
 from egov.orgs import services as org_services
 from egov.orgs.models import Unit, UnitKind, UnitLevel
 from egov.workcal.services import work_calendar_create
@@ -204,12 +206,14 @@ def load_demo(
     province_letter_code: str = "H33",
     dossiers_per_year: int = DOSSIERS_PER_YEAR,
     end: dt.datetime | None = None,
+    documents: int = DOCUMENTS,
 ) -> list[DemoLogin]:
     """Load the demo province, its 2025 reorganisation, demo accounts and the dossier history
     from 1 January 2021 to ``end`` (default now) once; a second call changes nothing.
 
     The history is written by the bulk generator (``egov.synthetic.bulk``): ``dossiers_per_year``
-    receptions a year, evenly; the tests pass a small number."""
+    receptions a year, evenly; the tests pass a small number. The office work's ``documents``
+    (:mod:`egov.demo.documents`) come from the document generator."""
     from django.utils import timezone
 
     from egov.synthetic.bulk import bulk_generate
@@ -236,6 +240,10 @@ def load_demo(
     else:
         province, start = old_province, HISTORY_START
     _demo_people(admin=admin, province=province)
+    load_demo_documents(
+        admin=admin, province=province, ward=_demo_units(province)["commune_committee"], end=end,
+        documents=documents,
+    )  # fmt: skip
     bulk_generate(
         dossiers=_share(dossiers_per_year, start, today), seed=2025, start=start, end=end,
         pool_size=POOL_SIZE, force=True, by=admin,
@@ -302,6 +310,7 @@ JOURNEYS = {
     "audit": "Auditor",
     "catalogue": "Catalogue officer",
     "admin": "Administrator",
+    "documents": DOCUMENTS_JOURNEY,
 }
 DEMO_COMMUNE = "30742"  # Phường Rạch Giá, the new province's administrative centre
 DEMO_DEPARTMENT = "Sở Y tế"
@@ -383,8 +392,11 @@ _VI_NAMES = {
 def demo_logins() -> list[DemoLogin]:
     """The demo accounts grouped by journey, in the order a dossier travels."""
     found = set(User.objects.filter(is_demo=True).values_list("username", flat=True))
+    documents = [
+        ("documents", username, description, "", "") for username, description, *_rest in DOCUMENT_PEOPLE
+    ]
     return [
         DemoLogin(username, description, JOURNEYS[journey])
-        for journey, username, description, _where, _role in PEOPLE
+        for journey, username, description, _where, _role in (*PEOPLE, *documents)
         if username in found
     ]

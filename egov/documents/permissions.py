@@ -24,6 +24,7 @@ from egov.documents.models import (
     Entry,
     Review,
     Secrecy,
+    WorkFile,
 )
 from egov.orgs.models import Unit, UnitKind
 
@@ -137,6 +138,11 @@ def entries_visible_to(user: Visitor) -> QuerySet[Entry]:
         | Q(Exists(granted))
         | Q(submitted_to=user)
     )
+    principals = delegators_of(user)
+    if principals:
+        # A delegate reads what was put before, or assigned to, the leaders they act for.
+        theirs = Assignment.objects.filter(entry=OuterRef("pk"), person_id__in=principals)
+        condition |= Q(submitted_to_id__in=principals) | Q(Exists(theirs))
     return qs.filter(condition)
 
 
@@ -170,3 +176,31 @@ def documents_visible_to(user: Visitor) -> QuerySet[Document]:
         )
     )
     return qs.filter(condition)
+
+
+# Who sees a unit's work files: the agency-wide roles of its agency (leader, clerk, auditor),
+# the handlers of the unit or a unit above it, and the unit administrator (who sets legal holds).
+WORK_FILE_WIDE_ROLES = AGENCY_WIDE_ROLES | {Role.UNIT_ADMIN}
+
+
+def work_files_visible_to(user: Visitor) -> QuerySet[WorkFile]:
+    """Work files the user may read (their index lists the documents' metadata)."""
+    qs = WorkFile.objects.all()
+    if not is_staff_user(user):
+        return qs.none()
+    if is_system_admin(user):
+        return qs
+    paths = _paths(user, WORK_FILE_WIDE_ROLES | HANDLER_ROLES)
+    return qs.filter(_prefix("unit__path", paths) | Q(owner_id=user.pk))
+
+
+def work_file_units_visible_to(user: Visitor) -> QuerySet[Unit]:
+    """The agencies and divisions whose file plans and files the user may read."""
+    if not is_staff_user(user):
+        return Unit.objects.none()
+    units = Unit.objects.filter(kind__in=AGENCY_KINDS | {UnitKind.DIVISION}, valid_to__isnull=True).order_by(
+        "path"
+    )
+    if is_system_admin(user):
+        return units
+    return units.in_subtrees(_paths(user, WORK_FILE_WIDE_ROLES | HANDLER_ROLES))

@@ -3,11 +3,13 @@ object exists) and the queues each person works from."""
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+import datetime as dt
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from egov.accounts.models import Role
+from egov.accounts.models import Role, RoleAssignment
 from egov.accounts.permissions import is_staff_user, role_paths
 from egov.accounts.types import Visitor
 from egov.documents.models import (
@@ -19,9 +21,13 @@ from egov.documents.models import (
     DraftState,
     Entry,
     EntryState,
+    FilePlanEntry,
     Register,
     Review,
     ReviewState,
+    WorkFile,
+    WorkFileItem,
+    WorkFileState,
 )
 from egov.documents.permissions import (
     can_administer,
@@ -30,6 +36,8 @@ from egov.documents.permissions import (
     entries_visible_to,
     is_clerk_of,
     is_leader_of,
+    work_file_units_visible_to,
+    work_files_visible_to,
 )
 from egov.orgs.models import Unit
 
@@ -177,3 +185,134 @@ def register_get_for_user(*, user: Visitor, pk: int) -> Register:
     if not (is_clerk_of(user, agency) or is_leader_of(user, agency) or can_administer(user, agency)):
         raise Http404
     return register
+
+
+# --- work files ---------------------------------------------------------------------------
+
+# How long before its transfer date a closed file is flagged (Annex VI: 30 days ahead).
+TRANSFER_WARNING_DAYS = 30
+WORK_FILE_VIEWS = ("open", "closed", "due", "held", "all")
+
+
+def work_file_get_for_user(*, user: Visitor, pk: int) -> WorkFile:
+    return get_object_or_404(work_files_visible_to(user).select_related("unit", "owner", "plan_entry"), pk=pk)
+
+
+def work_files_list_for_user(
+    user: Visitor, *, view: str = "open", unit: Unit | None = None, year: int | None = None, today: dt.date
+) -> QuerySet[WorkFile]:
+    """The files a person may read, by view: open, closed, due (flagged for transfer within
+    the warning window), held, all; with their document and page totals."""
+    qs = work_files_visible_to(user).select_related("unit", "owner")
+    if view == "open":
+        qs = qs.filter(state=WorkFileState.OPEN)
+    elif view == "closed":
+        qs = qs.filter(state=WorkFileState.CLOSED)
+    elif view == "due":
+        qs = qs.filter(
+            state=WorkFileState.CLOSED,
+            transfer_due_on__lte=today + dt.timedelta(days=TRANSFER_WARNING_DAYS),
+        )
+    elif view == "held":
+        qs = qs.filter(legal_hold=True)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.annotate(document_count=Count("items")).order_by("-year", "code")
+
+
+def work_file_items(work_file: WorkFile) -> QuerySet[WorkFileItem]:
+    """The file's index of documents, in order."""
+    return work_file.items.select_related("document", "added_by").order_by("order", "pk")
+
+
+def work_file_totals(work_file: WorkFile) -> dict[str, int]:
+    totals = work_file.items.aggregate(documents=Count("pk"), pages=Sum("document__page_count"))
+    return {"documents": totals["documents"] or 0, "pages": totals["pages"] or 0}
+
+
+def work_files_addable_by(user: Visitor) -> QuerySet[WorkFile]:
+    """Open files, not under legal hold, that the user may file documents into (their own, or
+    any of a unit they head): the same condition as the workflow's FILE_ADD rule, as a query."""
+    if not is_staff_user(user):
+        return WorkFile.objects.none()
+    condition = Q(owner_id=user.pk)
+    for path in role_paths(user, {Role.HEAD_OF_DIVISION, Role.AGENCY_LEADER}):
+        condition |= Q(unit__path__startswith=path)
+    return (
+        work_files_visible_to(user)
+        .filter(condition, state=WorkFileState.OPEN, legal_hold=False)
+        .select_related("unit")
+        .order_by("-year", "code")
+    )
+
+
+def documents_to_file(user: Visitor, *, q: str, exclude: WorkFile | None = None) -> QuerySet[Document]:
+    """Documents the user may see, found by number, notation or subject, for the file picker."""
+    qs = documents_visible_to(user).filter(
+        state__in=[DraftState.ISSUED, DraftState.RECALLED, DraftState.REPLACED]
+    )
+    q = q.strip()
+    if q:
+        number, _sep, notation = q.partition("/")
+        condition = Q(subject__icontains=q) | Q(notation__icontains=q) | Q(number=q)
+        if notation:
+            condition |= Q(number=number.strip(), notation__iexact=notation.strip())
+        qs = qs.filter(condition)
+    if exclude is not None:
+        qs = qs.exclude(file_items__work_file=exclude)
+    return qs.order_by("-issued_on", "-pk")
+
+
+def work_file_units(user: Visitor, *, limit: int = 300) -> list[Unit]:
+    """Units whose plans and files the user may read, in tree order (a long list is cut)."""
+    return list(work_file_units_visible_to(user)[:limit])
+
+
+def work_file_unit_get_for_user(*, user: Visitor, pk: int) -> Unit:
+    return get_object_or_404(work_file_units_visible_to(user), pk=pk)
+
+
+def file_plan(unit: Unit, year: int) -> QuerySet[FilePlanEntry]:
+    return (
+        FilePlanEntry.objects.filter(unit=unit, year=year)
+        .select_related("owner")
+        .annotate(file_count=Count("files"))
+        .order_by("code")
+    )
+
+
+def file_plan_entry_get_for_user(*, user: Visitor, pk: int) -> FilePlanEntry:
+    return get_object_or_404(
+        FilePlanEntry.objects.filter(unit__in=work_file_units_visible_to(user)).select_related(
+            "unit", "owner"
+        ),
+        pk=pk,
+    )
+
+
+def unit_staff(unit: Unit, *, limit: int = 200) -> list[tuple[int, str]]:
+    """People holding a working role over the unit (for "person in charge" choices)."""
+    ancestors = _ancestor_paths(unit.path)
+    rows = (
+        RoleAssignment.objects.active()
+        .filter(
+            unit__path__in=ancestors,
+            role__in=[Role.AGENCY_LEADER, Role.CLERK, Role.HEAD_OF_DIVISION, Role.SPECIALIST],
+        )
+        .values_list("user_id", "user__full_name")
+        .distinct()
+        .order_by("user__full_name")[:limit]
+    )
+    return [(pk, name) for pk, name in rows]
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def work_files_with_document(user: Visitor, document: Document) -> QuerySet[WorkFile]:
+    """The files (that the user may read) a document sits in."""
+    return work_files_visible_to(user).filter(items__document=document).order_by("-year", "code")

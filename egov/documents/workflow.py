@@ -4,7 +4,10 @@ Three kinds of object are acted on: an incoming :class:`Entry` (the clerk regist
 submits it; the leader directs), an :class:`Assignment` (its handler records progress, forwards,
 asks for more time, reports done; the assigner decides extensions and accepts completion) and an
 outgoing :class:`Document` (the drafter writes and submits it, reviewers approve or send back,
-the clerk issues it, the clerk or the leader recalls or replaces it). Every service calls
+the clerk issues it, the clerk or the leader recalls or replaces it). A unit's file plan and its
+work files (:class:`WorkFile`: open, file into, close, legal hold, export) are ruled here too;
+the actions that create in a unit (a plan line, a new file) take the :class:`Unit` itself, which
+has no states. Every service calls
 :func:`require` first; the pages draw their buttons and the API answers from
 :func:`available_actions`. Nothing else decides."""
 
@@ -33,8 +36,19 @@ from egov.documents.models import (
     EntryState,
     Medium,
     ReviewState,
+    Secrecy,
+    WorkFile,
+    WorkFileState,
 )
-from egov.documents.permissions import agency_of, can_draft_in, delegators_of, is_clerk_of, is_leader_of
+from egov.documents.permissions import (
+    agency_of,
+    can_administer,
+    can_draft_in,
+    delegators_of,
+    is_clerk_of,
+    is_leader_of,
+    work_files_visible_to,
+)
 from egov.documents.selectors import profile_for
 from egov.orgs.models import Unit
 
@@ -62,6 +76,18 @@ class Action(StrEnum):
     RECALL = "recall"
     REPLACE = "replace"
     ABANDON = "abandon"
+    # On a secret document: who else may read it.
+    GRANT_ACCESS = "grant_access"
+    REVOKE_ACCESS = "revoke_access"
+    # On a unit's file plan and work files (hồ sơ công việc).
+    PLAN_EDIT = "plan_edit"
+    FILE_OPEN = "file_open"
+    FILE_ADD = "file_add"
+    FILE_REMOVE = "file_remove"
+    FILE_CLOSE = "file_close"
+    FILE_HOLD = "file_hold"
+    FILE_RELEASE = "file_release"
+    FILE_EXPORT = "file_export"
 
 
 # --- incoming entries ---------------------------------------------------------------------
@@ -191,16 +217,37 @@ def _drafted_here(document: Document) -> bool:
     return document.drafting_unit_id is not None
 
 
+def holding_agencies(document: Document) -> list[Unit]:
+    """The agencies that hold a document: its issuer here and every agency that registered it."""
+    ids = set(Entry.objects.filter(document=document).values_list("agency_id", flat=True))
+    if document.issuer_unit_id is not None:
+        ids.add(document.issuer_unit_id)
+    return list(Unit.objects.filter(pk__in=ids))
+
+
+def _holding_leader(user: Visitor, document: Document) -> bool:
+    """A leader of an agency that holds the document decides who else may read it."""
+    return is_staff_user(user) and any(is_leader_of(user, a) for a in holding_agencies(document))
+
+
+def _is_secret(document: Document) -> bool:
+    return document.secrecy != Secrecy.NONE
+
+
 @dataclass(frozen=True)
 class Rule:
     subject: type
-    states: frozenset[str]
+    # None: the subject has no states (a unit, for the actions that create in it).
+    states: frozenset[str] | None
     allowed: Callable[[Any, Any], bool]
     # A further condition on the object as it stands, refused like a wrong state (422).
     when: Callable[[Any], bool] | None = None
+    # Why ``when`` refuses, when the state's name alone would not say it (a legal hold).
+    refusal: Callable[[Any], str | None] | None = None
 
     def applies(self, obj: Any) -> bool:
-        return obj.state in self.states and (self.when is None or self.when(obj))
+        in_state = self.states is None or obj.state in self.states
+        return in_state and (self.when is None or self.when(obj))
 
 
 _OPEN = frozenset(OPEN_ASSIGNMENT_STATES)
@@ -231,10 +278,84 @@ RULES: dict[Action, Rule] = {
     Action.REPLACE: Rule(
         Document, frozenset({DraftState.ISSUED}), _issuer_clerk_or_leader, when=_drafted_here
     ),
+    Action.GRANT_ACCESS: Rule(Document, frozenset(DraftState), _holding_leader, when=_is_secret),
+    Action.REVOKE_ACCESS: Rule(Document, frozenset(DraftState), _holding_leader, when=_is_secret),
 }
 
 
-def require(action: Action | str, actor: Visitor, obj: Entry | Assignment | Document) -> None:
+# --- work files (hồ sơ công việc) and the unit's file plan ------------------------------------
+
+# Who works in a unit and so may open a file there; who keeps the unit's yearly plan; who heads
+# it (may file into and close anyone's file of the unit).
+_UNIT_STAFF = {Role.AGENCY_LEADER, Role.CLERK, Role.HEAD_OF_DIVISION, Role.SPECIALIST}
+_PLAN_KEEPERS = {Role.AGENCY_LEADER, Role.CLERK, Role.HEAD_OF_DIVISION}
+_HEADS = {Role.AGENCY_LEADER, Role.HEAD_OF_DIVISION}
+
+
+def _covers_unit(user: Visitor, roles: set[Role], unit: Unit) -> bool:
+    return is_staff_user(user) and any(
+        unit.path.startswith(p) for p in role_paths(user, {str(r) for r in roles})
+    )
+
+
+def _plan_keeper(user: Visitor, unit: Unit) -> bool:
+    return _covers_unit(user, _PLAN_KEEPERS, unit)
+
+
+def _unit_staff(user: Visitor, unit: Unit) -> bool:
+    return _covers_unit(user, _UNIT_STAFF, unit)
+
+
+def is_file_keeper(user: Visitor, work_file: WorkFile) -> bool:
+    """The file's owner, or a head (or leader) over its unit."""
+    if not is_staff_user(user):
+        return False
+    return work_file.owner_id == user.pk or _covers_unit(user, _HEADS, work_file.unit)
+
+
+def _hold_keeper(user: Visitor, work_file: WorkFile) -> bool:
+    """A legal hold is set and lifted by the agency's leader or its unit administrator."""
+    agency = agency_of(work_file.unit)
+    return is_leader_of(user, agency) or (is_staff_user(user) and can_administer(user, agency))
+
+
+def _file_reader(user: Visitor, work_file: WorkFile) -> bool:
+    return work_files_visible_to(user).filter(pk=work_file.pk).exists()
+
+
+def _not_held(work_file: WorkFile) -> bool:
+    return not work_file.legal_hold
+
+
+def _held(work_file: WorkFile) -> bool:
+    return work_file.legal_hold
+
+
+def _held_refusal(work_file: WorkFile) -> str | None:
+    return gettext("The work file is under legal hold: it cannot change.") if work_file.legal_hold else None
+
+
+_FILE_OPEN = frozenset({WorkFileState.OPEN})
+_FILE_ENDED = frozenset({WorkFileState.CLOSED, WorkFileState.TRANSFERRED})
+_FILE_ANY = frozenset(WorkFileState.values)
+
+RULES.update(
+    {
+        Action.PLAN_EDIT: Rule(Unit, None, _plan_keeper),
+        Action.FILE_OPEN: Rule(Unit, None, _unit_staff),
+        Action.FILE_ADD: Rule(WorkFile, _FILE_OPEN, is_file_keeper, when=_not_held, refusal=_held_refusal),
+        Action.FILE_REMOVE: Rule(WorkFile, _FILE_OPEN, is_file_keeper, when=_not_held, refusal=_held_refusal),
+        Action.FILE_CLOSE: Rule(WorkFile, _FILE_OPEN, is_file_keeper, when=_not_held, refusal=_held_refusal),
+        Action.FILE_HOLD: Rule(WorkFile, _FILE_ANY, _hold_keeper, when=_not_held),
+        Action.FILE_RELEASE: Rule(WorkFile, _FILE_ANY, _hold_keeper, when=_held),
+        Action.FILE_EXPORT: Rule(WorkFile, _FILE_ENDED, _file_reader),
+    }
+)
+
+Subject = Entry | Assignment | Document | WorkFile | Unit
+
+
+def require(action: Action | str, actor: Visitor, obj: Subject) -> None:
     """Raise unless ``actor`` may take ``action`` on ``obj`` as it is now (in the database)."""
     rule = RULES[Action(action)]
     if not isinstance(obj, rule.subject):
@@ -242,15 +363,26 @@ def require(action: Action | str, actor: Visitor, obj: Entry | Assignment | Docu
     # Who first: someone who may never do this learns nothing from the state (403); someone who
     # may, but not now, is told why (422).
     if not rule.allowed(actor, obj):
+        if isinstance(obj, WorkFile | Unit):
+            raise ActionForbidden(gettext("You may not do this on this work file."))
         raise ActionForbidden(gettext("You may not do this on this document."))
     if not rule.applies(obj):
+        explained = rule.refusal(obj) if rule.refusal is not None else None
+        if explained:
+            raise WrongState(explained)
+        if isinstance(obj, WorkFile):
+            raise WrongState(
+                gettext("This action is not possible while the work file is “%(state)s”.")
+                % {"state": obj.get_state_display()}
+            )
+        assert not isinstance(obj, Unit)  # a unit has no states: its rules always apply
         raise WrongState(
             gettext("This action is not possible while the document is “%(state)s”.")
             % {"state": obj.get_state_display()}
         )
 
 
-def available_actions(actor: Visitor, obj: Entry | Assignment | Document) -> list[Action]:
+def available_actions(actor: Visitor, obj: Subject) -> list[Action]:
     """What ``actor`` may do on ``obj`` now, in the table's order."""
     return [
         a for a, r in RULES.items() if isinstance(obj, r.subject) and r.applies(obj) and r.allowed(actor, obj)

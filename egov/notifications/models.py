@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -96,3 +97,35 @@ class Delivery(models.Model):
     @property
     def will_retry(self) -> bool:
         return self.status == DeliveryStatus.FAILED and self.next_attempt_at is not None
+
+
+class StaffMessage(models.Model):
+    """An in-app message to a member of staff (thông báo nội bộ), e.g. "a document was assigned
+    to you": read on their inbox page; an e-mail copy goes through :class:`Notification` when
+    they have an address. ``related_type``/``related_id`` name the object it is about."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="staff_messages",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=64, validators=[validate_kind])
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"), blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    related_type = models.CharField(_("about (type)"), max_length=100, blank=True)
+    related_id = models.CharField(_("about (id)"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff message")
+        verbose_name_plural = _("staff messages")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notif_staff_inbox_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: {self.subject}"

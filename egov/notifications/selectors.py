@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Prefetch, QuerySet
 
-from egov.notifications.models import Delivery, Notification
+from egov.notifications.models import Delivery, Notification, StaffMessage
 
 
 def notifications_for(related_type: str, related_id: str) -> QuerySet[Notification]:
@@ -23,3 +25,11 @@ def notifications_for(related_type: str, related_id: str) -> QuerySet[Notificati
 def notifications_for_object(obj: models.Model) -> QuerySet[Notification]:
     """``notifications_for`` with the type and id taken from a model instance."""
     return notifications_for(obj._meta.label_lower, str(obj.pk))
+
+
+def staff_messages_for(user: Any, *, unread_only: bool = False) -> QuerySet[StaffMessage]:
+    """The in-app messages left for a member of staff, newest first."""
+    qs = StaffMessage.objects.filter(recipient=user)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.order_by("-created_at", "-id")

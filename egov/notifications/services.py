@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -18,7 +19,7 @@ from django.utils.translation import gettext
 from django_tasks_db import DatabaseBackend
 
 from egov.notifications.channels import DeliveryRejected, channel_get
-from egov.notifications.models import Delivery, DeliveryChannel, DeliveryStatus, Notification
+from egov.notifications.models import Delivery, DeliveryChannel, DeliveryStatus, Notification, StaffMessage
 from egov.notifications.recipients import email_normalise, phone_normalise
 
 logger = logging.getLogger("egov.notifications")
@@ -223,3 +224,37 @@ def deliveries_retry_due(*, now: dt.datetime | None = None, limit: int = 500) ->
             _enqueue_on_commit(pk)
             queued += 1
     return queued
+
+
+def staff_message_send(
+    *,
+    recipient: Any,
+    kind: str,
+    subject: str,
+    body: str = "",
+    link: str = "",
+    related: models.Model | None = None,
+) -> StaffMessage:
+    """Leave an in-app message for a member of staff, and queue an e-mail copy when they have
+    an address. Call it inside the service that causes it: both roll back with it."""
+    clean_subject = " ".join(subject.split())[:_SUBJECT_MAX]
+    message = StaffMessage(recipient=recipient, kind=kind, subject=clean_subject, body=body, link=link[:500])
+    if related is not None:
+        message.related_type = related._meta.label_lower
+        message.related_id = str(related.pk)
+    message.full_clean(exclude=["recipient"])
+    message.save(force_insert=True)
+    email = str(getattr(recipient, "email", "") or "")
+    if email:
+        notification_send(
+            kind=kind, subject=clean_subject, body=f"{body}\n\n{link}".strip(), email=email, related=related
+        )
+    return message
+
+
+def staff_messages_mark_read(*, recipient: Any, ids: list[int] | None = None) -> int:
+    """Mark the recipient's messages read (all of them, or those listed); returns how many."""
+    qs = StaffMessage.objects.filter(recipient=recipient, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())

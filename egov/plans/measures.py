@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from egov.documents import stats as document_stats
 from egov.orgs.models import Unit
 from egov.plans.metrics import metric_values
 from egov.plans.models import PlanTarget
@@ -56,10 +57,6 @@ MEASURES: dict[str, Measure] = {
 }
 
 NOT_MEASURED: dict[str, Promise | str] = {
-    "docs_electronic_share": _("Not measured yet: the documents module is not built."),
-    "workfiles_online_province": _("Not measured yet: the work-file module is not built."),
-    "workfiles_online_district": _("Not measured yet: the work-file module is not built."),
-    "workfiles_online_commune": _("Not measured yet: the work-file module is not built."),
     "reports_on_system": _("Not measured yet: periodic report submissions are not built."),
     "meetings_on_system_province": _("Not measured yet: the meeting module is not built."),
     "meetings_on_system_district": _("Not measured yet: the meeting module is not built."),
@@ -70,6 +67,15 @@ NOT_MEASURED: dict[str, Promise | str] = {
     "satisfaction": _("Not measured yet: citizens cannot rate their dossiers yet."),
 }
 NOT_BUILT = _("Not measured yet (module not built).")
+
+# Targets measured by the document system (``egov.documents.stats.plan_measures``), with their
+# definitions there.
+DOCUMENT_MEASURES: dict[str, Promise | str] = {
+    "docs_electronic_share": document_stats.PLAN_DEFINITIONS["docs_electronic_share"],
+    "workfiles_online_province": document_stats.PLAN_DEFINITIONS["workfiles_online"],
+    "workfiles_online_district": document_stats.PLAN_DEFINITIONS["workfiles_online"],
+    "workfiles_online_commune": document_stats.PLAN_DEFINITIONS["workfiles_online"],
+}
 
 
 class Status:
@@ -123,9 +129,27 @@ def kpi_rows(
             if measure.also:
                 keys |= {measure.also[1], measure.also[2]}
     values = metric_values(root=unit, units=[unit], period=period, keys=sorted(keys), now=now)[unit.pk]
+    documents = (
+        document_stats.plan_measures(root=unit, start=period.start, end=period.end)
+        if any(t.key in DOCUMENT_MEASURES for t in targets)
+        else {}
+    )
     rows = []
     for target in targets:
         measure = MEASURES.get(target.key)
+        if target.key in documents:
+            share = documents[target.key]
+            rows.append(
+                TargetRow(
+                    target=target,
+                    status=status_for(share.value, target.target),
+                    value=share.value,
+                    numerator=share.numerator,
+                    denominator=share.denominator,
+                    definition=DOCUMENT_MEASURES[target.key],
+                )
+            )
+            continue
         if measure is None:
             rows.append(
                 TargetRow(

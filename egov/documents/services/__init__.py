@@ -5,6 +5,13 @@ names other apps and the tests use, so ``from egov.documents import services`` w
 
 from __future__ import annotations
 
+from egov.documents.services.access import (
+    access_grant,
+    access_record,
+    access_revoke,
+    file_download_response,
+    records_view,
+)
 from egov.documents.services.common import (
     ActionForbidden,
     DocumentError,
@@ -14,6 +21,10 @@ from egov.documents.services.common import (
     identifier_for,
     notation_for,
     register_number_next,
+)
+from egov.documents.services.delegation import (
+    delegation_create,
+    delegation_revoke,
 )
 from egov.documents.services.drafting import (
     DraftIn,
@@ -26,6 +37,17 @@ from egov.documents.services.drafting import (
     review_approve,
     review_chain,
     review_send_back,
+)
+from egov.documents.services.handling import (
+    assignment_forward,
+    entry_direct,
+)
+from egov.documents.services.handling_work import (
+    assignment_accept_done,
+    assignment_note,
+    assignment_report_done,
+    extension_decide,
+    extension_request,
 )
 from egov.documents.services.incoming import (
     DocumentIn,
@@ -46,39 +68,91 @@ from egov.documents.services.issuing import (
     issue_preview,
     organ_id_of,
 )
+from egov.documents.services.registers import (
+    document_profile_save,
+    register_save,
+)
+from egov.documents.services.sweeps import (
+    documents_sweep,
+)
+from egov.documents.services.workfile_export import (
+    Export,
+    work_file_export,
+)
+from egov.documents.services.workfiles import (
+    DocumentNotFound,
+    file_plan_entry_save,
+    transfer_warnings_sweep,
+    work_file_add_document,
+    work_file_close,
+    work_file_code,
+    work_file_hold,
+    work_file_open,
+    work_file_release,
+    work_file_remove_document,
+)
 
 __all__ = [
     "ActionForbidden",
     "DocumentError",
     "DocumentIn",
+    "DocumentNotFound",
     "DraftIn",
     "DuplicateEntry",
+    "Export",
     "IssuePreview",
     "RecipientIn",
     "WrongState",
+    "access_grant",
+    "access_record",
+    "access_revoke",
+    "assignment_accept_done",
+    "assignment_forward",
+    "assignment_note",
+    "assignment_report_done",
     "check_register",
+    "delegation_create",
+    "delegation_revoke",
     "document_file_store",
     "document_issue",
+    "document_profile_save",
     "document_recall",
     "document_replace",
+    "documents_sweep",
     "draft_abandon",
     "draft_create",
     "draft_submit_review",
     "draft_update",
     "draft_version_add",
     "entry_deliver",
+    "entry_direct",
     "entry_number",
     "entry_register",
     "entry_return",
     "entry_submit",
+    "extension_decide",
+    "extension_request",
+    "file_download_response",
+    "file_plan_entry_save",
     "find_duplicate",
     "format_number",
     "identifier_for",
     "issue_preview",
     "notation_for",
     "organ_id_of",
+    "records_view",
     "register_number_next",
+    "register_save",
     "review_approve",
     "review_chain",
     "review_send_back",
+    "transfer_warnings_sweep",
+    "work_file_add_document",
+    "work_file_close",
+    "work_file_code",
+    "work_file_export",
+    "work_file_hold",
+    "work_file_open",
+    "work_file_release",
+    "work_file_remove_document",
 ]

@@ -140,6 +140,40 @@ def _document_for(meta: DocumentIn, medium: str) -> Document:
     return document
 
 
+def _duplicate_check(agency: Unit, meta: DocumentIn, accept_duplicate: bool) -> Entry | None:
+    """The entry this one may duplicate; refused unless the clerk confirmed it."""
+    duplicate = find_duplicate(agency=agency, meta=meta)
+    if duplicate is not None and not accept_duplicate:
+        raise DuplicateEntry(
+            _("This document may already be registered as arrival number %(n)s (%(doc)s).")
+            % {"n": duplicate.arrival_number or "—", "doc": duplicate.document},
+            existing=duplicate,
+        )
+    return duplicate
+
+
+def _store_files(
+    document: Document, medium: str, main_file: Any, attachments: tuple[Any, ...], by: Actor
+) -> None:
+    if main_file is not None:
+        role = FileRole.SCAN if medium == Medium.PAPER else FileRole.MAIN
+        document_file_store(document=document, upload=main_file, role=role, by=by)
+    for upload in attachments:
+        document_file_store(document=document, upload=upload, role=FileRole.ATTACHMENT, by=by)
+
+
+def _take_number(register: Register, year: int, expected: int | None) -> int:
+    """The register's next number; refused if the clerk typed another (from the paper register)."""
+    number = register_number_next(register=register, year=year)
+    if expected is not None and expected != number:
+        raise DocumentError(
+            _("The next arrival number of this register for %(year)s is %(n)s, not %(given)s.")
+            % {"year": year, "n": number, "given": expected},
+            field="arrival_number",
+        )
+    return number
+
+
 @transaction.atomic
 def entry_register(
     *,
@@ -164,25 +198,13 @@ def entry_register(
         raise DocumentError(_("Choose how the document was received."), field="medium")
     if medium == Medium.PAPER and main_file is None and not meta.subject:
         raise DocumentError(_("Enter the subject or upload the scan."), field="subject")
-    duplicate = find_duplicate(agency=agency, meta=meta)
-    if duplicate is not None and not accept_duplicate:
-        raise DuplicateEntry(
-            _("This document may already be registered as arrival number %(n)s (%(doc)s).")
-            % {"n": duplicate.arrival_number or "—", "doc": duplicate.document},
-            existing=duplicate,
-        )
+    duplicate = _duplicate_check(agency, meta, accept_duplicate)
     now = timezone.now()
     arrived = arrived_at or now
     if arrived > now + dt.timedelta(minutes=5):
         raise DocumentError(_("The arrival time cannot be in the future."), field="arrived_at")
     year = timezone.localtime(arrived).year
-    number = register_number_next(register=register, year=year)
-    if arrival_number is not None and arrival_number != number:
-        raise DocumentError(
-            _("The next arrival number of this register for %(year)s is %(n)s, not %(given)s.")
-            % {"year": year, "n": number, "given": arrival_number},
-            field="arrival_number",
-        )
+    number = _take_number(register, year, arrival_number)
     document = _document_for(meta, medium)
     entry = Entry.objects.create(
         document=document,
@@ -199,11 +221,7 @@ def entry_register(
         submit_due_at=submit_due(agency=agency, arrived_at=arrived, urgency=document.urgency),
         duplicate_of=duplicate,
     )
-    if main_file is not None:
-        role = FileRole.SCAN if medium == Medium.PAPER else FileRole.MAIN
-        document_file_store(document=document, upload=main_file, role=role, by=by)
-    for upload in attachments:
-        document_file_store(document=document, upload=upload, role=FileRole.ATTACHMENT, by=by)
+    _store_files(document, medium, main_file, attachments, by)
     audit(
         AuditEvent.DOCUMENT_REGISTERED,
         by=by,

@@ -14,6 +14,7 @@ from django.test import Client
 from conftest import _person, sign_in
 from egov.accounts.models import AccountKind, Role
 from egov.documents import services
+from egov.documents.tests import matrix_workfiles
 from egov.documents.tests.conftest import Office
 from egov.documents.tests.drafting_helpers import matrix_extras as drafting_extras
 from egov.documents.tests.matrix import CASES
@@ -42,7 +43,45 @@ def world(office: Office, registered: Any) -> World:
     entry.refresh_from_db()
     extra: dict[str, Any] = {}
     extra.update(drafting_extras(office))  # drafting: a draft, one in review, one approved, one issued
-    return World(office=office, people=people, entry=entry, extra=extra)
+    _handling_extras(office, registered, extra)
+    world = World(office=office, people=people, entry=entry, extra=extra)
+    matrix_workfiles.extend_world(world)
+    _registers_extras(world)
+    return world
+
+
+def _handling_extras(office: Office, registered: Any, extra: dict[str, Any]) -> None:
+    """Incoming and handling: a registered entry not yet submitted, a directed one (lead: the
+    office, co-handler: its specialist, who asked for more time) and the chairman's delegation
+    to the head of the office."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    c = office.committee
+    extra["registered"] = registered(number="555", notation="UBND-VP", issuer_name="UBND huyện A")
+    directed = registered(number="4321")
+    services.entry_submit(entry=directed, leader=c.leader, by=c.clerk)
+    direction = services.entry_direct(
+        entry=directed, text="Giao Văn phòng", lead=c.division, co_handlers=[c.specialist], due=5, by=c.leader
+    )
+    extra["lead"] = direction.assignments.get(role="lead")
+    co = direction.assignments.get(role="co")
+    later = timezone.localdate() + dt.timedelta(days=40)
+    extra["extension"] = services.extension_request(
+        assignment=co, due=later, reason="Chờ số liệu", by=c.specialist
+    )
+    extra["delegation"] = services.delegation_create(
+        agency=c.unit, delegate=c.head, starts_on=later, ends_on=later, by=c.leader
+    )
+
+
+def _registers_extras(world: World) -> None:
+    """Registers area: a secret document at the committee with a grant to its specialist, and
+    a readable PDF of the world's entry (for the watermarked download)."""
+    from egov.documents.tests.matrix_registers import extras
+
+    extras(world)
 
 
 def _request(client: Client, world: World, case: Case, url: str) -> int:

@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from egov.accounts.types import Visitor
 from egov.core.forms import StyledFormMixin, validate_plausible_date
 from egov.documents import services
-from egov.documents.models import Document, DocumentType, DraftState, RegisterKind, Secrecy, Urgency
+from egov.documents.models import (
+    Document,
+    DocumentType,
+    DraftState,
+    RegisterKind,
+    ReviewState,
+    Secrecy,
+    Urgency,
+)
 from egov.documents.permissions import AGENCY_KINDS, DRAFTER_ROLES, documents_visible_to
 from egov.documents.selectors import handler_assignments, registers_of
 from egov.orgs.models import Unit
@@ -181,11 +189,17 @@ class ReplaceForm(ReasonForm):
         self.order_fields(["replacement", "reason"])
 
 
+def _last_approver_name(document: Document) -> str:
+    last = document.reviews.filter(state=ReviewState.APPROVED).order_by("-round", "-order").first()
+    return last.reviewer.get_full_name()[:50] if last is not None and last.reviewer is not None else ""
+
+
 class IssueForm(StyledFormMixin, forms.Form):
     register = forms.TypedChoiceField(label=_("Outgoing register"), coerce=int)
     issued_on = forms.DateField(label=_("Issue date"), widget=DATE, validators=[validate_plausible_date])
-    signer_position = forms.CharField(label=_("Signer's position"), max_length=100, required=False)
-    signer_name = forms.CharField(label=_("Signer's name"), max_length=50, required=False)
+    # The printed signature block needs both (the service refuses an issue without them).
+    signer_position = forms.CharField(label=_("Signer's position"), max_length=100)
+    signer_name = forms.CharField(label=_("Signer's name"), max_length=50)
     copies = forms.IntegerField(label=_("Copies issued"), min_value=1, max_value=32767, required=False)
     main_file = forms.FileField(
         label=_("Signed text (PDF)"),
@@ -199,7 +213,8 @@ class IssueForm(StyledFormMixin, forms.Form):
             {
                 "issued_on": timezone.localdate(),
                 "signer_position": document.signer_position,
-                "signer_name": document.signer_name,
+                # The person who approved last is, as a rule, the one who signs.
+                "signer_name": document.signer_name or _last_approver_name(document),
             },
         )
         super().__init__(*args, **kwargs)

@@ -61,7 +61,8 @@ def test_kpi_page_lists_every_target_with_its_status(
     assert len(re.findall(r'<tr data-key="', page)) == 13
     assert 'data-key="services_level4_share" data-status="met"' in page
     assert 'data-key="dossiers_online_share" data-status="not_met"' in page  # 0 of 3 online
-    assert 'data-key="docs_electronic_share" data-status="not_measured"' in page
+    assert 'data-key="docs_electronic_share" data-status="no_data"' in page  # measured by documents
+    assert 'data-key="satisfaction" data-status="not_measured"' in page
     assert 'data-key="on_time_rate" data-status="no_data"' in page  # nothing resolved yet
     assert "195/KH-UBND 2021" in page and not re.search(r"\sstyle=", page)
 
