@@ -23,7 +23,7 @@ from egov.core.api import OBJECT_ERRORS, SIGNED_IN_ERRORS, error_body
 from egov.core.schema import Block, Count, Day, Line
 from egov.documents import selectors, services
 from egov.documents.errors import ActionForbidden, DocumentError
-from egov.documents.models import Document, DocumentType, Register, Secrecy, Urgency
+from egov.documents.models import AccessKind, Document, DocumentType, Register, Secrecy, Urgency
 from egov.documents.workflow import available_actions
 from egov.orgs.models import Unit
 
@@ -249,7 +249,9 @@ def draft_create(request: HttpRequest, payload: DraftCreateIn) -> Any:
 @router.get("/drafts/{int:document_id}", response={200: DocumentOut, **OBJECT_ERRORS}, summary="One document")
 def document_get(request: HttpRequest, document_id: int) -> Any:
     user = _staff(request)
-    return _out(selectors.document_get_for_user(user=user, pk=document_id), user)
+    document = selectors.document_get_for_user(user=user, pk=document_id)
+    services.access_record(document=document, user=user, kind=AccessKind.VIEW)
+    return _out(document, user)
 
 
 @router.put(

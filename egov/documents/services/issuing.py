@@ -192,7 +192,8 @@ def _issue_inputs(
     return day, position, name
 
 
-def _save_issued(document: Document, *, number: str, year: int, identifier: str) -> None:
+def _save_issued(document: Document) -> None:
+    """Save the issued document; the unique constraints are the last word on its number."""
     try:
         with transaction.atomic():
             document.save()
@@ -202,7 +203,7 @@ def _save_issued(document: Document, *, number: str, year: int, identifier: str)
             _(
                 "The number %(n)s of this register for %(year)s, or the identifier %(id)s, is already taken; nothing was issued."
             )
-            % {"n": number, "year": year, "id": identifier},
+            % {"n": document.number, "year": document.register_year, "id": document.identifier},
             field="register",
         ) from exc
 
@@ -245,7 +246,7 @@ def document_issue(
     document.copies = copies
     document.state = DraftState.ISSUED
     document.issued_at, document.issued_by = timezone.now(), by
-    _save_issued(document, number=number, year=day.year, identifier=identifier)
+    _save_issued(document)
     main = _store_main(document, main_file, draft, by)
     delivered = _deliver(document, by)
     audit(

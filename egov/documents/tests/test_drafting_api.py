@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from conftest import sign_in
-from egov.documents.models import Document, DraftState, EntryState
+from egov.documents.models import AccessKind, AccessLog, Document, DraftState, EntryState
 from egov.documents.selectors import clerk_queue
 from egov.documents.tests.conftest import Office, pdf_upload
 from egov.documents.tests.drafting_helpers import approved, issued
@@ -95,6 +95,9 @@ def test_api_errors_have_the_standard_shape(office: Office) -> None:
     assert forbidden.status_code == 403 and forbidden.json()["error"]["code"] == "http_error"
     document = approved(office)
     assert _client(office.outsider).get(f"{BASE}/drafts/{document.pk}").status_code == 404
+    assert _client(c.leader).get(f"{BASE}/drafts/{document.pk}").status_code == 200
+    assert AccessLog.objects.filter(document=document, user=c.leader, kind=AccessKind.VIEW).count() == 1
+    assert not AccessLog.objects.filter(user=office.outsider).exists()
     assert Client().get(f"{BASE}/drafts").status_code == 401
 
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import sign_in
-from egov.documents.models import Document, DraftState, EntryState
+from egov.documents.models import AccessKind, AccessLog, Document, DraftState, EntryState
 from egov.documents.tests.conftest import Office, pdf_upload
 from egov.documents.tests.drafting_helpers import approved, draft, issued
 
@@ -84,6 +84,10 @@ def test_the_draft_page_versions_review_trail_and_actions(office: Office) -> Non
     assert _client(office.department.specialist).get(document.get_absolute_url()).status_code == 404
     download = drafter.get(reverse("documents:document_file", args=[document.pk, document.files.get().pk]))
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+    # Every view and download is in the access log (Annex VI).
+    kinds = set(AccessLog.objects.filter(document=document, user=c.specialist).values_list("kind", flat=True))
+    assert kinds == {AccessKind.VIEW, AccessKind.DOWNLOAD}
+    assert AccessLog.objects.filter(document=document, user=c.head, kind=AccessKind.VIEW).exists()
 
 
 def test_the_clerk_sees_the_number_it_will_get_then_issues_and_the_recipient_sees_it(office: Office) -> None:

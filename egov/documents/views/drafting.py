@@ -19,10 +19,17 @@ from django.views.decorators.http import require_POST
 
 from egov.accounts.models import Role, User
 from egov.accounts.permissions import is_staff_user
-from egov.core.uploads import attachment_response
 from egov.documents import selectors, services
 from egov.documents.errors import ActionForbidden, DocumentError, WrongState
-from egov.documents.models import Document, DocumentLink, FileRole, LinkKind, Register, ReviewState
+from egov.documents.models import (
+    AccessKind,
+    Document,
+    DocumentLink,
+    FileRole,
+    LinkKind,
+    Register,
+    ReviewState,
+)
 from egov.documents.permissions import documents_visible_to
 from egov.documents.views.drafting_forms import (
     CommentForm,
@@ -230,6 +237,8 @@ def document_detail(
         "failed_form": failed[1] if failed else None,
     }
     status = 422 if (bound or error) else 200
+    if status == 200:
+        services.access_record(document=document, user=user, kind=AccessKind.VIEW)
     return render(request, "documents/drafting/document.html", context, status=status)
 
 
@@ -310,12 +319,8 @@ def document_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     user = _staff(request)
     document = selectors.document_get_for_user(user=user, pk=pk)
     record = get_object_or_404(document.files, pk=file_pk)
-    return attachment_response(
-        record.file.open("rb"),
-        content_type=record.content_type,
-        name=record.name,
-        stored_name=record.file.name or "",
-    )
+    # Written to the access log (Annex VI), always as a download.
+    return services.file_download_response(file=record, user=user)
 
 
 # ---------------------------------------------------------------- issue
