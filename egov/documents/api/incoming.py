@@ -20,7 +20,16 @@ from egov.core.api import OBJECT_ERRORS, SIGNED_IN_ERRORS, error_body
 from egov.core.schema import Block, Day, Line
 from egov.documents import selectors, services
 from egov.documents.errors import ActionForbidden, DocumentError
-from egov.documents.models import DocumentType, Entry, EntryState, Medium, Register, Secrecy, Urgency
+from egov.documents.models import (
+    AccessKind,
+    DocumentType,
+    Entry,
+    EntryState,
+    Medium,
+    Register,
+    Secrecy,
+    Urgency,
+)
 from egov.documents.permissions import entries_visible_to
 from egov.documents.workflow import available_actions
 
@@ -135,7 +144,9 @@ def entries_list(request: HttpRequest, filters: Query[EntryFilters]) -> Any:
 )
 def entry_get(request: HttpRequest, entry_id: int) -> Any:
     user = staff(request)
-    return entry_out(selectors.entry_get_for_user(user=user, pk=entry_id), user)
+    entry = selectors.entry_get_for_user(user=user, pk=entry_id)
+    services.access_record(document=entry.document, user=user, kind=AccessKind.VIEW)
+    return entry_out(entry, user)
 
 
 class RegisterIn(Schema):

@@ -292,3 +292,28 @@ def test_a_delegate_reads_and_directs_through_the_pages(office: Office, register
     )
     assert response.status_code == 302
     assert entry.directions.get().on_behalf_of == c.leader
+
+
+def test_reading_an_entry_and_its_file_is_in_the_access_log(office: Office, registered: Any) -> None:
+    from django.test import Client
+
+    from conftest import sign_in
+    from egov.documents.models import AccessKind, AccessLog
+
+    entry = registered()
+    c = office.committee
+    client = Client()
+    sign_in(client, c.leader)
+    assert client.get(f"/documents/entries/{entry.pk}/").status_code == 200
+    stored = entry.document.files.get()
+    assert client.get(f"/documents/entries/{entry.pk}/files/{stored.pk}/").status_code == 200
+    assert client.get(f"/api/v1/documents/entries/{entry.pk}").status_code == 200
+    kinds = list(
+        AccessLog.objects.filter(document=entry.document, user=c.leader).values_list("kind", flat=True)
+    )
+    assert sorted(kinds) == sorted([AccessKind.VIEW, AccessKind.DOWNLOAD, AccessKind.VIEW])
+    # Refused readers leave no trace of a read that did not happen.
+    outsider = Client()
+    sign_in(outsider, office.outsider)
+    assert outsider.get(f"/documents/entries/{entry.pk}/").status_code == 404
+    assert not AccessLog.objects.filter(user=office.outsider).exists()

@@ -19,7 +19,7 @@ from egov.accounts.models import User
 from egov.accounts.permissions import is_staff_user
 from egov.documents import selectors, selectors_handling, services
 from egov.documents.errors import ActionForbidden, DocumentError, WrongState
-from egov.documents.models import Entry, Register, RegisterKind
+from egov.documents.models import AccessKind, Entry, Register, RegisterKind
 from egov.documents.permissions import clerk_agencies
 from egov.documents.views.forms import ReasonForm, RegisterForm, SubmitForm
 from egov.documents.workflow import Action, available_actions, require
@@ -185,21 +185,17 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "submit_bucket": selectors_handling.submit_bucket(entry, now),
     }
-    return render(request, "documents/incoming/entry.html", context)
+    response = render(request, "documents/incoming/entry.html", context)
+    # Every view of a document is in its agency's access log (Decree 30, Annex VI).
+    services.access_record(document=entry.document, user=request.user, kind=AccessKind.VIEW)
+    return response
 
 
 def entry_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
-    """A file of the entry's document, always as a download."""
-    from egov.core.uploads import attachment_response
-
+    """A file of the entry's document, always as a download (written to the access log)."""
     staff_only(request)
     stored = selectors_handling.entry_file_get_for_user(user=request.user, entry_pk=pk, file_pk=file_pk)
-    return attachment_response(
-        stored.file.open("rb"),
-        content_type=stored.content_type,
-        name=stored.name,
-        stored_name=stored.file.name or "",
-    )
+    return services.file_download_response(file=stored, user=request.user)
 
 
 # --- submit and return ------------------------------------------------------------------
