@@ -20,6 +20,9 @@ from egov.audit.models import AuditEvent
 from egov.core.uploads import check_upload
 from egov.documents.errors import DocumentError
 from egov.documents.models import (
+    OPEN_ASSIGNMENT_STATES,
+    Assignment,
+    AssignmentState,
     Document,
     DocumentFile,
     DocumentLink,
@@ -288,6 +291,10 @@ def _freeze(document: Document, *, kind: str, reason: str) -> list[Recipient]:
         entry = recipient.entry
         assert entry is not None and recipient.unit is not None
         Entry.objects.filter(pk=entry.pk).exclude(state=EntryState.RETURNED).update(state=EntryState.FROZEN)
+        # Nobody goes on working on a recalled copy: its open assignments end with it.
+        Assignment.objects.filter(entry=entry, state__in=OPEN_ASSIGNMENT_STATES).update(
+            state=AssignmentState.CANCELLED
+        )
         recipient.frozen_at = now
         recipient.save(update_fields=["frozen_at"])
         frozen.append(recipient)

@@ -164,6 +164,11 @@ def test_recall_freezes_the_recipients_copies_and_tells_their_clerks(office: Off
     d.clerk.email = "vanthu.syt@example.vn"
     d.clerk.save()
     document = issued(office)
+    # The department is already working on its copy when the recall comes.
+    copy = document.recipients.get(unit=d.unit).entry
+    services.entry_number(entry=copy, register=d.incoming, by=d.clerk)
+    services.entry_submit(entry=copy, leader=d.leader, by=d.clerk)
+    services.entry_direct(entry=copy, text="Giao phòng", lead=d.division, due=5, by=d.leader)
     with pytest.raises(ActionForbidden):
         services.document_recall(document=document, reason="Sai sót", by=c.specialist)
     with pytest.raises(DocumentError) as caught:
@@ -175,6 +180,7 @@ def test_recall_freezes_the_recipients_copies_and_tells_their_clerks(office: Off
     recipient = document.recipients.get(unit=d.unit)
     assert recipient.frozen_at is not None
     assert recipient.entry is not None and recipient.entry.state == EntryState.FROZEN
+    assert {a.state for a in recipient.entry.assignments.all()} == {"cancelled"}
     assert not clerk_queue(d.clerk).exists()
     note = Notification.objects.get(kind="documents.recalled")
     assert note.related_id == str(recipient.entry_id) and "Sai sót số liệu" in note.body
