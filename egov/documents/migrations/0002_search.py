@@ -9,7 +9,7 @@ from django.db import migrations, models
 POSTGRESQL_UP = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "ALTER TABLE documents_searchentry ADD COLUMN tsv tsvector NOT NULL DEFAULT ''::tsvector",
-    "CREATE INDEX documents_search_tsv_idx ON documents_searchentry USING gin (tsv) WITH (fastupdate = off)",
+    "CREATE INDEX documents_search_tsv_idx ON documents_searchentry USING gin (tsv)",
     "CREATE INDEX documents_search_notation_trgm ON documents_searchentry USING gin (notation_key gin_trgm_ops)",
 ]
 POSTGRESQL_DOWN = [
@@ -42,17 +42,15 @@ class Migration(migrations.Migration):
             name='SearchEntry',
             fields=[
                 ('document', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_entry', serialize=False, to='documents.document')),
-                ('dated', models.DateField(verbose_name='date')),
-                ('doc_type', models.CharField(max_length=3, verbose_name='type')),
-                ('state', models.CharField(max_length=10, verbose_name='state')),
+                ('dated', models.DateField()),
+                ('doc_type', models.CharField(max_length=3)),
+                ('state', models.CharField(max_length=10)),
                 ('secret', models.BooleanField(default=False)),
                 ('notation_key', models.CharField(blank=True, max_length=64)),
                 ('issuer_key', models.CharField(blank=True, max_length=200)),
                 ('indexed_at', models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'search index entry',
-                'verbose_name_plural': 'search index entries',
                 'indexes': [models.Index(fields=['-dated', '-document'], name='documents_search_dated_idx')],
             },
         ),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 
 class SearchEntry(models.Model):
@@ -22,9 +21,9 @@ class SearchEntry(models.Model):
         "documents.Document", on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
     )
     # The date results are ordered by (newest first): issue date, else the day it was created.
-    dated = models.DateField(_("date"))
-    doc_type = models.CharField(_("type"), max_length=3)
-    state = models.CharField(_("state"), max_length=10)
+    dated = models.DateField()
+    doc_type = models.CharField(max_length=3)
+    state = models.CharField(max_length=10)
     secret = models.BooleanField(default=False)
     # Folded "number/notation" (e.g. "123/qd-ubnd") for look-ups; pg_trgm index on PostgreSQL.
     notation_key = models.CharField(max_length=64, blank=True)
@@ -33,8 +32,6 @@ class SearchEntry(models.Model):
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("search index entry")
-        verbose_name_plural = _("search index entries")
         indexes = [models.Index(fields=["-dated", "-document"], name="documents_search_dated_idx")]
 
     def __str__(self) -> str:

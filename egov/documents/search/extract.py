@@ -101,8 +101,13 @@ def _pdf_text_layer(data: bytes) -> tuple[str, int]:
 
 
 def pdf_text(data: bytes) -> str:
-    """The text layer, or OCR when the PDF is a scan."""
-    text, pages = _pdf_text_layer(data)
+    """The text layer, or OCR when the PDF is a scan (or one pypdf cannot parse: poppler, which
+    renders it, is more lenient)."""
+    try:
+        text, pages = _pdf_text_layer(data)
+    except ExtractionError as exc:
+        log.info("search: no text layer read (%s); trying OCR", exc)
+        text, pages = "", 1
     if sum(ch.isalpha() for ch in text) >= MIN_LETTERS_PER_PAGE * pages:
         return text
     return _ocr_pdf(data)

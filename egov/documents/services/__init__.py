@@ -25,6 +25,7 @@ from egov.documents.services.incoming import (
     entry_submit,
     find_duplicate,
 )
+from egov.documents.services.search import saved_search_create, saved_search_delete
 
 __all__ = [
     "ActionForbidden",
@@ -43,4 +44,6 @@ __all__ = [
     "identifier_for",
     "notation_for",
     "register_number_next",
+    "saved_search_create",
+    "saved_search_delete",
 ]

@@ -284,3 +284,16 @@ def test_postgresql_uses_the_tsvector_and_trigram_indexes(office: Office, regist
         indexes = {r[0] for r in cursor.fetchall()}
     assert "'qd'" in tsv and "'ubnd'" in tsv
     assert {"documents_search_tsv_idx", "documents_search_notation_trgm"} <= indexes
+
+
+def test_the_reindex_command_rebuilds_the_index(office: Office, registered) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    entry = registered(subject="Kế hoạch phòng chống thiên tai")
+    out = StringIO()
+    call_command("search", "reindex", stdout=out)
+    assert "1 document(s) indexed" in out.getvalue()
+    assert ids(office.committee.clerk, q="thien tai") == {entry.document_id}
+    call_command("search", "reindex", "--ids", str(entry.document_id), stdout=out)
