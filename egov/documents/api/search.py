@@ -19,7 +19,7 @@ from egov.documents import services
 from egov.documents.errors import ActionForbidden, DocumentError
 from egov.documents.models import Document, DocumentType, SavedSearch
 from egov.documents.search import SearchQuery, search_documents
-from egov.documents.search.query import COUNT_CAP, PAGE_MAX
+from egov.documents.search.query import COUNT_CAP, PAGE_MAX, STATES
 from egov.documents.search.saved import saved_search_get_for_user, saved_searches_of
 
 router = Router(tags=["documents"])
@@ -96,6 +96,9 @@ def documents_search(request: HttpRequest, filters: Query[SearchIn]) -> Any:
     """Diacritics-insensitive words, a number/notation ("123/QĐ") and filters, among the documents
     the caller may see, newest first; pages by ``after``."""
     _staff(request)
+    if filters.state and filters.state not in STATES:
+        message = _("Choose one of the states of documents.")
+        return Status(422, error_body("invalid", message, {"state": [message]}))
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         message = _("The end date is before the start date.")
         return Status(422, error_body("invalid", message, {"date_to": [message]}))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from egov.accounts.models import Role
 from egov.accounts.permissions import is_staff_user, is_system_admin, role_paths
 from egov.accounts.types import Visitor
-from egov.documents.models import Document
+from egov.documents.models import Document, DraftState, EntryState
 from egov.documents.permissions import AGENCY_WIDE_ROLES, DRAFTER_ROLES, HANDLER_ROLES, documents_visible_to
 from egov.documents.search.backends import Plan, backend
 from egov.documents.search.rows import state_tag
@@ -70,15 +70,30 @@ def scope_tags(user: Visitor) -> list[str] | None:
     return sorted(set(tags))
 
 
+STATES = frozenset({*DraftState.values, *EntryState.values})
+_TOKEN = re.compile(r"^[a-z0-9]+$")
+
+
 def plan_for(query: SearchQuery, user: Visitor) -> Plan:
+    """The engine-neutral plan of ``query`` for ``user``. Every word and tag is ``[a-z0-9]+``
+    (checked last: a value that is not is dropped), so nothing typed can change the shape of
+    the text query — in particular, never its AND with the user's scope."""
+    plan = _plan(query, user)
+    plan.all_words = [w for w in plan.all_words if _TOKEN.match(w)]
+    if plan.any_tags:
+        plan.any_tags = [t for t in plan.any_tags if _TOKEN.match(t)]
+    return plan
+
+
+def _plan(query: SearchQuery, user: Visitor) -> Plan:
     plan = Plan(all_words=words(query.q)[:MAX_TERMS], any_tags=scope_tags(user))
     if query.q and _NOTATION.search(query.q.strip()):
         key = fold(query.q).replace(" ", "")
         plan.where.append("e.notation_key LIKE %s")
         plan.params.append(f"%{_like_escape(key)}%")
     if query.doc_type:
-        plan.all_words.append(f"ft{query.doc_type.lower()}")
-    if query.state:
+        plan.all_words.append(f"ft{query.doc_type.lower()}")  # a DocumentType value
+    if query.state in STATES:
         plan.all_words.append(state_tag(query.state))
     if query.register_id:
         plan.all_words.append(f"fr{query.register_id}")

@@ -297,3 +297,16 @@ def test_the_reindex_command_rebuilds_the_index(office: Office, registered) -> N
     assert "1 document(s) indexed" in out.getvalue()
     assert ids(office.committee.clerk, q="thien tai") == {entry.document_id}
     call_command("search", "reindex", "--ids", str(entry.document_id), stdout=out)
+
+
+def test_nothing_typed_can_widen_the_scope(office: Office, registered) -> None:
+    mine = registered(subject="Kế hoạch năm")
+    theirs = registered(office.commune, subject="Kế hoạch năm của xã")
+    search_reindex()
+    clerk = office.committee.clerk
+    for state in ["a | zw1", "registered) | (ke", "x & !zu1", "fs&"]:
+        plan = plan_for(SearchQuery(q="ke hoach", state=state), clerk)
+        raw = {pk for pk, _ in backend().ids(plan, 100)}
+        assert theirs.document_id not in raw
+        assert backend().count(plan, 100) == len(raw) == 1, state
+    assert ids(clerk, q="ke hoach | zw1") == {mine.document_id}

@@ -146,3 +146,10 @@ def test_api_saved_searches(client: Client, office: Office) -> None:
     assert [s["name"] for s in listed] == ["QĐ"]
     assert client.delete(f"/api/v1/documents/search/saved/{made.json()['id']}").status_code == 204
     assert client.get("/api/v1/documents/search/saved").json() == []
+
+
+def test_api_refuses_unknown_states(client: Client, office: Office) -> None:
+    sign_in(client, office.committee.clerk)
+    bad = client.get("/api/v1/documents/search", {"state": "a | zw1"})
+    assert bad.status_code == 422 and "state" in bad.json()["error"]["fields"]
+    assert client.get("/api/v1/documents/search", {"state": "in_progress"}).status_code == 200
