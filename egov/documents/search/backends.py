@@ -188,7 +188,10 @@ class SqliteBackend:
     def ids(self, plan: Plan, limit: int) -> list[tuple[int, dt.date]]:
         match, match_params = self._match(plan)
         where, params = _conditions(plan, match)
-        sql = f"SELECT e.document_id, e.dated FROM {TABLE} e{where} ORDER BY e.dated DESC, e.document_id DESC LIMIT %s"  # noqa: S608
+        # Browsing without words: the scope alone may match most rows; walking the date index
+        # and stopping at the limit beats sorting them all (723 → 199 ms at 200,000 rows).
+        hint = " INDEXED BY documents_search_dated_idx" if not plan.all_words else ""
+        sql = f"SELECT e.document_id, e.dated FROM {TABLE} e{hint}{where} ORDER BY e.dated DESC, e.document_id DESC LIMIT %s"  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(sql, [*match_params, *params, limit])
             return [(int(pk), _date(dated)) for pk, dated in cursor.fetchall()]

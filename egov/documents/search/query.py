@@ -144,7 +144,10 @@ def search_documents(
         return SearchPage(documents=[], count=0)
     plan.after = decode_cursor(cursor) if cursor else None
     engine = backend()
-    hits = engine.ids(plan, limit + 1)
+    # The first page and its capped count come from one query: the ids up to the cap, newest
+    # first (the engine finds and orders the matches once instead of twice).
+    counting = count and plan.after is None
+    hits = engine.ids(plan, max(limit, COUNT_CAP) + 1 if counting else limit + 1)
     page, more = hits[:limit], len(hits) > limit
     ids = [pk for pk, _ in page]
     visible = (
@@ -154,7 +157,7 @@ def search_documents(
         .only(*_LIST_FIELDS)
     )
     by_id = {d.pk: d for d in visible}
-    total = engine.count(plan, COUNT_CAP + 1) if count and plan.after is None else 0
+    total = len(hits) if counting else 0
     return SearchPage(
         documents=[by_id[pk] for pk in ids if pk in by_id],
         count=total,
