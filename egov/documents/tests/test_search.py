@@ -309,4 +309,6 @@ def test_nothing_typed_can_widen_the_scope(office: Office, registered) -> None:
         raw = {pk for pk, _ in backend().ids(plan, 100)}
         assert theirs.document_id not in raw
         assert backend().count(plan, 100) == len(raw) == 1, state
-    assert ids(clerk, q="ke hoach | zw1") == {mine.document_id}
+    # Typed words are only ever more words that must all occur: never an OR around the scope.
+    assert theirs.document_id not in ids(clerk, q=f"ke hoach | zw{office.commune.unit.pk}")
+    assert ids(clerk, q="ke hoach") == {mine.document_id}
