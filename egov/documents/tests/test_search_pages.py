@@ -153,3 +153,33 @@ def test_api_refuses_unknown_states(client: Client, office: Office) -> None:
     bad = client.get("/api/v1/documents/search", {"state": "a | zw1"})
     assert bad.status_code == 422 and "state" in bad.json()["error"]["fields"]
     assert client.get("/api/v1/documents/search", {"state": "in_progress"}).status_code == 200
+
+
+def test_the_page_says_more_than_1000_in_vietnamese(client: Client, office: Office) -> None:
+    import datetime as dt
+
+    from egov.documents.models import Document
+    from egov.documents.search import COUNT_CAP, SearchRow, search_index_bulk, words_of
+
+    unit = office.committee.unit
+    docs = Document.objects.bulk_create(
+        Document(doc_type="CV", subject="Thông báo", issuer_name="UBND", issuer_unit=unit, state="issued")
+        for _ in range(COUNT_CAP + 1)
+    )
+    search_index_bulk(
+        SearchRow(
+            d.pk,
+            dt.date(2026, 1, 1),
+            "CV",
+            "issued",
+            False,
+            "",
+            "ubnd",
+            words_of(["Thông báo"], [f"zw{unit.pk}"]),
+        )
+        for d in docs
+    )
+    sign_in(client, office.committee.clerk)
+    client.cookies["django_language"] = "vi"
+    html = client.get("/documents/search/", {"q": "thong bao"}, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Hơn 1.000 kết quả" in html

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
@@ -57,7 +58,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {
         "form": form,
         "saved": saved_searches_of(request.user),
-        "count_cap": COUNT_CAP,
+        # "Hơn 1.000 kết quả": grouped as the language writes numbers.
+        "count_cap": number_format(COUNT_CAP, force_grouping=True),
     }
     if not form.is_valid():
         return render(request, "documents/search/page.html", context, status=422)
