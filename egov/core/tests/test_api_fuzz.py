@@ -100,7 +100,8 @@ def test_the_api_answers_bad_input_without_server_errors(
             for action in actions:
                 fuzz(operation, max(EXAMPLES // 3, 1), {"dossier_id": dossier.pk, "action": action})
         elif names:
-            fuzz(operation, EXAMPLES, {name: known[name] for name in names})
+            # Path parameters of objects not made here (e.g. a saved search) stay random ids.
+            fuzz(operation, EXAMPLES, {name: known[name] for name in names if name in known})
 
     assert statuses, "no case ran"
     assert not [s for s in statuses if s >= 500]
