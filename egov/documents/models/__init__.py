@@ -21,6 +21,7 @@ from egov.documents.models.handling import (
     NoteKind,
 )
 from egov.documents.models.registers import DocumentProfile, Register, RegisterCounter
+from egov.documents.models.search import SearchEntry
 from egov.documents.models.vocab import (
     OPEN_ASSIGNMENT_STATES,
     OPEN_ENTRY_STATES,
@@ -88,6 +89,7 @@ __all__ = [
     "Review",
     "ReviewState",
     "SavedSearch",
+    "SearchEntry",
     "Secrecy",
     "TextState",
     "Urgency",

@@ -72,6 +72,10 @@ from egov.documents.services.registers import (
     document_profile_save,
     register_save,
 )
+from egov.documents.services.search import (
+    saved_search_create,
+    saved_search_delete,
+)
 from egov.documents.services.sweeps import (
     documents_sweep,
 )
@@ -146,6 +150,8 @@ __all__ = [
     "review_approve",
     "review_chain",
     "review_send_back",
+    "saved_search_create",
+    "saved_search_delete",
     "transfer_warnings_sweep",
     "work_file_add_document",
     "work_file_close",
