@@ -25,6 +25,7 @@ from egov.documents.models import (
     TextState,
     Urgency,
 )
+from egov.documents.search import hooks as search_hooks
 from egov.documents.selectors import profile_for
 from egov.orgs.models import Unit
 from egov.workcal import Limit, due
@@ -144,9 +145,28 @@ def document_file_store(
     )
     record.file.save(f"{document.pk}-{checked.sha256[:16]}.{checked.extension}", upload, save=False)
     record.save()
+    # Its text is extracted by the worker (PDF text layer, else OCR), then searchable.
+    search_hooks.file_stored(record.pk, document.pk)
     return record
 
 
 def audit(event: str, *, by: Actor | None, target: Any, scope: Unit | None, **after: Any) -> None:
-    """The audit row of a document change, scoped to the agency's subtree for its readers."""
+    """The audit row of a document change, scoped to the agency's subtree for its readers.
+
+    Every legally relevant change of a document passes here, so this is also where search
+    learns of it: the document is reindexed once the transaction commits."""
     audit_record(event=event, actor=by, target=target, scope_path=scope.path if scope else "", after=after)
+    document_id = _document_id_of(target)
+    if document_id is not None:
+        search_hooks.document_changed(document_id)
+
+
+def _document_id_of(target: Any) -> int | None:
+    """The document an audited object belongs to (a document, an entry, an assignment, …)."""
+    for path in ("document_id", "entry.document_id", "assignment.entry.document_id"):
+        value: Any = target
+        for attribute in path.split("."):
+            value = getattr(value, attribute, None)
+        if isinstance(value, int):
+            return value
+    return target.pk if isinstance(target, Document) else None

@@ -173,3 +173,27 @@ def test_notation_and_identifier(office: Office) -> None:
         )
         == "000.00.00.G22,2015/09/30,7816/VPCP-TTĐT"
     )
+
+
+def test_a_registered_document_is_found_by_search_once_committed(
+    office: Office, django_capture_on_commit_callbacks
+) -> None:
+    from egov.documents.search.query import SearchQuery, search_documents
+
+    c = office.committee
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = services.entry_register(
+            agency=c.unit,
+            register=c.incoming,
+            meta=incoming_meta(subject="Quyết định giao đất đai cho hộ gia đình"),
+            medium="paper",
+            by=c.clerk,
+        )
+    found = search_documents(user=c.leader, query=SearchQuery(q="quyet dinh dat dai"))
+    assert [d.pk for d in found.documents] == [entry.document_id]
+    # The outsider's search does not reach it.
+    assert search_documents(user=office.outsider, query=SearchQuery(q="dat dai")).documents == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.entry_submit(entry=entry, leader=c.leader, by=c.clerk)
+    found = search_documents(user=c.leader, query=SearchQuery(q="dat dai", state="submitted"))
+    assert [d.pk for d in found.documents] == [entry.document_id]
