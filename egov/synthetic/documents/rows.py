@@ -156,7 +156,10 @@ class Builder:
             due_at = done_at = None
         else:
             state, due_at, done_at = handled
-        acknowledged = arrived if medium != Medium.PAPER else None
+        # Delivered inside egov: acknowledged on arrival; from outside: when registered (not paper).
+        acknowledged = (
+            arrived if medium == Medium.INTERNAL else None if medium == Medium.PAPER else registered
+        )
         self.batch.add("entries", (
             entry, doc, agency.pk, register if number else None, year, number, arrived, medium, state, registered,
             clerk if registered else None, acknowledged, submit_due, submitted, leader if submitted else None, None,
