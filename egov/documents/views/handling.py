@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from egov.accounts.models import User
+from egov.accounts.models import Role, User
 from egov.documents import selectors, selectors_handling, services
 from egov.documents.errors import ActionForbidden, DocumentError
 from egov.documents.models import Assignment, AssignmentRole
 from egov.documents.permissions import clerk_agencies
 from egov.documents.services.delegation import leader_agencies
+from egov.documents.stats import agencies_for
 from egov.documents.views.forms import (
     DecisionForm,
     DelegationForm,
@@ -144,8 +145,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
         )[:5],
         "is_clerk": clerk_agencies(request.user).exists(),
         "is_leader": bool(leader_agencies(actor(request))),
+        # The other lists of the document system, linked only for those they are open to.
+        "keeps_registers": bool(agencies_for(request.user, _KEEPERS)),
+        "reads_reports": bool(agencies_for(request.user, _REPORT_READERS)),
+        "reads_access_log": bool(agencies_for(request.user, _LOG_READERS)),
     }
     return render(request, "documents/handling/inbox.html", context)
+
+
+_KEEPERS = {str(r) for r in (Role.CLERK, Role.AGENCY_LEADER, Role.UNIT_ADMIN)}
+_REPORT_READERS = {str(r) for r in (Role.AGENCY_LEADER, Role.CLERK, Role.UNIT_ADMIN, Role.AUDITOR)}
+_LOG_READERS = {str(r) for r in (Role.UNIT_ADMIN, Role.AUDITOR)}
 
 
 @require_POST
