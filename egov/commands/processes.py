@@ -203,6 +203,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def run_periodic_jobs() -> dict[str, int]:
     """One pass of the periodic jobs; safe to run in two schedulers at once (conditional updates)."""
     # After setup_django(): the services import models.
+    from egov.documents.search.extract import files_extract_pending
     from egov.documents.services import documents_sweep, transfer_warnings_sweep
     from egov.dossiers.services import overdue_sweep
     from egov.notifications.services import deliveries_retry_due
@@ -215,6 +216,8 @@ def run_periodic_jobs() -> dict[str, int]:
         "deliveries_requeued": deliveries_retry_due(),
         "drafts_purged": drafts_purge_expired(),
         "work_files_transfer_warned": transfer_warnings_sweep(),
+        # Files whose text the worker has not extracted yet (a lost task, a worker that was down).
+        "document_texts_extracted": files_extract_pending(),
         "audit_anchor_published": _publish_audit_anchor(),
     }
 

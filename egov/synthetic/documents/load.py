@@ -20,6 +20,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from egov.documents.models import Document, RegisterCounter
+from egov.documents.search.index import search_reindex
 from egov.orgs.models import Unit
 from egov.synthetic.bulk import _skip_row_checks, _sqlite_rows
 from egov.synthetic.documents.agencies import AgencyInfo, all_agencies, prepare_agencies
@@ -200,9 +201,10 @@ def _check_references(first_ids: dict[str, int]) -> None:
         raise DocumentsRefused(f"generated rows with broken references: {', '.join(broken)}")
 
 
-def _after_load(counters: dict[tuple[int, int], int]) -> None:
+def _after_load(counters: dict[tuple[int, int], int], *, documents: range) -> None:
     """Continue each register's yearly counter after the numbers written; move the id sequences
-    past the explicit ids and refresh the planner statistics."""
+    past the explicit ids, refresh the planner statistics, and index the new documents for
+    search (the services reindex after each change; rows written directly are indexed here)."""
     RegisterCounter.objects.bulk_create(
         [
             RegisterCounter(register_id=register, year=year, last=last)
@@ -226,6 +228,7 @@ def _after_load(counters: dict[tuple[int, int], int]) -> None:
                 cursor.execute(sql)
             for model in written:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    search_reindex(ids=documents)
 
 
 def _write(
@@ -323,7 +326,7 @@ def generate_documents(
     )
     if checks_deferred:
         _check_references(first_ids)
-    _after_load(counters)
+    _after_load(counters, documents=range(first_ids["documents"], next_ids["documents"]))
     audit_record(
         event=AuditEvent.DOCUMENTS_GENERATED,
         actor=by,

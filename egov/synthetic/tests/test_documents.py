@@ -63,8 +63,12 @@ def _signature() -> list[tuple[Any, ...]]:
 
 @pytest.mark.django_db
 def test_counts_states_and_consecutive_numbers(province: Province) -> None:
+    from egov.documents.models import SearchEntry
+
     assert _generate(province, 600) == 600
     assert Document.objects.count() == 600
+    # Every generated document is in the search index.
+    assert SearchEntry.objects.count() == 600
     assert set(Document.objects.values_list("state", flat=True)) >= {DraftState.ISSUED, DraftState.IN_REVIEW}
     states = set(Entry.objects.values_list("state", flat=True))
     assert states >= {EntryState.DONE, EntryState.IN_PROGRESS, EntryState.FILED}
