@@ -109,8 +109,12 @@ def handler_assignments(
         return Assignment.objects.none()
     people = [user.pk, *delegators_of(user)]
     condition = Q(person_id__in=people)
-    for path in role_paths(user, {Role.HEAD_OF_DIVISION, Role.AGENCY_LEADER}):
-        condition |= Q(person__isnull=True, unit__path__startswith=path)
+    # The units first, then their assignments by id: matching assignments on a path prefix
+    # makes PostgreSQL scan every open assignment of the province (docs/benchmarks.md).
+    paths = role_paths(user, {Role.HEAD_OF_DIVISION, Role.AGENCY_LEADER})
+    unit_ids = list(Unit.objects.in_subtrees(paths).values_list("pk", flat=True)) if paths else []
+    if unit_ids:
+        condition |= Q(person__isnull=True, unit_id__in=unit_ids)
     qs = Assignment.objects.filter(condition)
     if open_only:
         qs = qs.filter(state__in=OPEN_ASSIGNMENT_STATES)
