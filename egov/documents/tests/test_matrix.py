@@ -105,8 +105,7 @@ def test_every_row_names_each_persona() -> None:
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_documents_matrix(world: World, persona: str) -> None:
-    if not CASES:
-        pytest.skip("no document endpoints yet")
+    assert CASES, "the documents' matrix has no rows"
     index = PERSONAS.index(persona)
     client = Client()
     user = world.people[persona]
