@@ -43,11 +43,13 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # The dossiers' bucket names (II.06a columns) and their wording on the statistics pages.
 BUCKETS = ("done_on_time", "done_late", "in_progress_within", "in_progress_overdue")
+# Done on time / done late / still open within the deadline / still open past it: the same
+# four buckets as the dossiers' statistics, named so that the two "late" ones cannot be confused.
 BUCKET_LABELS = {
-    "done_on_time": _("On time"),
-    "done_late": _("Late"),
-    "in_progress_within": _("In progress"),
-    "in_progress_overdue": _("Overdue"),
+    "done_on_time": _("Done on time"),
+    "done_late": _("Done late"),
+    "in_progress_within": _("In progress, within the deadline"),
+    "in_progress_overdue": _("In progress, overdue"),
 }
 
 
