@@ -34,9 +34,10 @@ from django.utils import timezone
 
 from egov.accounts.models import AccountKind, User
 from egov.accounts.types import Actor
-from egov.audit.models import AuditEntry, AuditEvent
+from egov.audit.models import AuditEvent
 from egov.audit.services import audit_record
 from egov.dossiers.models import DailyCounter, Dossier, DossierStep
+from egov.synthetic import guard
 from egov.synthetic.generate import load_inputs, plan_history
 from egov.synthetic.rows import Batch, Replayer, replay, tables
 
@@ -57,28 +58,12 @@ class GenerateRefused(Exception):
 
 def generated_count() -> int:
     """How many dossiers earlier runs of the generator wrote (from their audit entries)."""
-    return sum(
-        int((after or {}).get("dossiers", 0))
-        for after in AuditEntry.objects.filter(event=AuditEvent.BULK_GENERATED).values_list(
-            "after", flat=True
-        )
-    )
+    return guard.generated_count(event=AuditEvent.BULK_GENERATED, key="dossiers")
 
 
 def refusal() -> str:
     """Why the generator must not write to this database, or ``""`` when it may."""
-    if User.objects.filter(is_demo=True).exists():
-        return (
-            "this is the demo database (it has the demo accounts); point EGOV_DATABASE_URL at a "
-            "separate database for benchmarks, or pass --force"
-        )
-    others = Dossier.objects.count() - generated_count()
-    if others > 0:
-        return (
-            f"the database holds {others:,} dossiers that the generator did not write; use a fresh "
-            "database, or pass --force"
-        )
-    return ""
+    return guard.refusal(model=Dossier, event=AuditEvent.BULK_GENERATED, key="dossiers")
 
 
 # ---------------------------------------------------------------- writing

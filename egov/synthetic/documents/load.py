@@ -19,9 +19,12 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from egov.audit.models import AuditEvent
+from egov.audit.services import audit_record
 from egov.documents.models import Document, RegisterCounter
 from egov.documents.search.index import search_reindex
 from egov.orgs.models import Unit
+from egov.synthetic import guard
 from egov.synthetic.bulk import _skip_row_checks, _sqlite_rows
 from egov.synthetic.documents.agencies import AgencyInfo, all_agencies, prepare_agencies
 from egov.synthetic.documents.rows import Builder, StoredFile
@@ -39,28 +42,13 @@ class DocumentsRefused(Exception):
 
 
 def generated_count() -> int:
-    from egov.audit.models import AuditEntry, AuditEvent
-
-    return sum(
-        int((after or {}).get("documents", 0))
-        for after in AuditEntry.objects.filter(event=AuditEvent.DOCUMENTS_GENERATED).values_list(
-            "after", flat=True
-        )
-    )
+    """How many documents earlier runs of the generator wrote (from their audit entries)."""
+    return guard.generated_count(event=AuditEvent.DOCUMENTS_GENERATED, key="documents")
 
 
 def refusal() -> str:
     """Why the generator must not write here, or ``""``: not the demo, no documents of real work."""
-    from egov.accounts.models import User
-
-    if User.objects.filter(is_demo=True).exists():
-        return (
-            "this is the demo database (it has the demo accounts); use a separate database, or pass --force"
-        )
-    others = Document.objects.count() - generated_count()
-    if others > 0:
-        return f"the database holds {others:,} documents that the generator did not write; use a fresh one, or --force"
-    return ""
+    return guard.refusal(model=Document, event=AuditEvent.DOCUMENTS_GENERATED, key="documents")
 
 
 def sample_pdf() -> bytes:
@@ -296,9 +284,6 @@ def generate_documents(
     demo database and databases with documents it did not write unless ``force``. All or
     nothing: one transaction; deterministic for a seed and ``end``. The last ``queue`` of them arrive in the three hours before ``end``, so that the
     clerks' and leaders' queues hold work to do."""
-    from egov.audit.models import AuditEvent
-    from egov.audit.services import audit_record
-
     reason = "the numbers must be positive" if documents <= 0 or years <= 0 else "" if force else refusal()
     if reason:
         raise DocumentsRefused(reason)
