@@ -36,11 +36,17 @@ def _clerks_of(entry: Entry) -> list[User]:
     return [h.user for h in holders if len(h.unit.path) == nearest]
 
 
+# The clerk is warned this long before a document's time to go before the leader runs out
+# (Decree 30 Art. 22: the same day, at the latest the next working day), so it is not missed.
+SUBMIT_WARN_AHEAD = dt.timedelta(hours=1)
+
+
 def submission_clock_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> int:
-    """Warn the clerks, once, of each registered document past its time to go before the leader."""
+    """Warn the clerks, once, of each registered document whose time to go before the leader
+    runs out within the hour (or has run out, when the warning could not come earlier)."""
     now = now or timezone.now()
     late = Entry.objects.filter(
-        state=EntryState.REGISTERED, submit_due_at__lte=now, submit_warned_at__isnull=True
+        state=EntryState.REGISTERED, submit_due_at__lte=now + SUBMIT_WARN_AHEAD, submit_warned_at__isnull=True
     ).values_list("pk", flat=True)[:limit]
     warned = 0
     for pk in list(late):
@@ -48,12 +54,22 @@ def submission_clock_sweep(*, now: dt.datetime | None = None, limit: int = 500) 
             if Entry.objects.filter(pk=pk, submit_warned_at__isnull=True).update(submit_warned_at=now) != 1:
                 continue  # another worker won
             entry = Entry.objects.select_related("agency", "document").get(pk=pk)
+            assert entry.submit_due_at is not None
+            if entry.submit_due_at <= now:
+                kind, subject = "documents.submit_late", _("Not yet before the leader: %(doc)s")
+                body = _("It was to be submitted by %(due)s.")
+            else:
+                kind, subject = (
+                    "documents.submit_due",
+                    _("To be put before the leader within the hour: %(doc)s"),
+                )
+                body = _("Submit it to a leader by %(due)s.")
             tell(
                 _clerks_of(entry),
-                kind="documents.submit_late",
-                subject=_("Not yet before the leader: %(doc)s") % {"doc": entry.document},
+                kind=kind,
+                subject=subject % {"doc": entry.document},
                 entry=entry,
-                body=_("It was to be submitted by %(due)s.") % {"due": local_text(entry.submit_due_at)},
+                body=body % {"due": local_text(entry.submit_due_at)},
             )
             warned += 1
     return warned

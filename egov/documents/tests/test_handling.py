@@ -280,6 +280,13 @@ def test_sweeps_act_once(office: Office, submitted: Entry, registered: Any) -> N
     assert submission_clock_sweep() == 1
     assert submission_clock_sweep() == 0
     assert StaffMessage.objects.filter(recipient=c.clerk, kind="documents.submit_late").count() == 1
+    # Warned before the time runs out: within the hour, not three hours ahead.
+    due_soon, due_later = registered(number="57"), registered(number="58")
+    Entry.objects.filter(pk=due_soon.pk).update(submit_due_at=timezone.now() + dt.timedelta(minutes=30))
+    Entry.objects.filter(pk=due_later.pk).update(submit_due_at=timezone.now() + dt.timedelta(hours=3))
+    assert submission_clock_sweep() == 1
+    assert StaffMessage.objects.filter(recipient=c.clerk, kind="documents.submit_due").count() == 1
+    Entry.objects.filter(pk__in=[due_soon.pk, due_later.pk]).update(state=EntryState.SUBMITTED)
     # A department's own clerk is told, not the committee's above it.
     d = office.department
     late_dept = registered(d, number="56")
