@@ -26,7 +26,7 @@ from egov.documents.models import (
     Secrecy,
     WorkFile,
 )
-from egov.orgs.models import Unit, UnitKind
+from egov.orgs.models import Unit, UnitKind, path_ids
 
 # The units that keep registers and issue documents in their own name.
 AGENCY_KINDS = frozenset({UnitKind.PEOPLES_COMMITTEE, UnitKind.DEPARTMENT})
@@ -52,7 +52,7 @@ def agency_of(unit: Unit) -> Unit:
     above it (a division's agency is its department)."""
     if unit.kind in AGENCY_KINDS:
         return unit
-    ids = [int(x) for x in unit.path.strip("/").split("/") if x]
+    ids = path_ids(unit.path)
     ancestors = {u.pk: u for u in Unit.objects.filter(pk__in=ids, kind__in=AGENCY_KINDS)}
     for pk in reversed(ids):
         if pk in ancestors:

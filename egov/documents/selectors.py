@@ -9,7 +9,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from egov.accounts.models import Role, RoleAssignment
+from egov.accounts.models import Role, RoleAssignment, User
 from egov.accounts.permissions import is_staff_user, role_paths
 from egov.accounts.types import Visitor
 from egov.documents.models import (
@@ -39,7 +39,22 @@ from egov.documents.permissions import (
     work_file_units_visible_to,
     work_files_visible_to,
 )
-from egov.orgs.models import Unit
+from egov.orgs.models import Unit, path_prefixes
+
+
+def clerks_of(agency: Unit) -> list[User]:
+    """The clerks who keep the agency's registers: its own, or failing them those of the nearest
+    unit above whose role covers it."""
+    holders = list(
+        RoleAssignment.objects.active()
+        .filter(role=Role.CLERK, unit__path__in=path_prefixes(agency.path), user__is_active=True)
+        .select_related("user", "unit")
+        .order_by("user_id")
+    )
+    if not holders:
+        return []
+    nearest = max(len(h.unit.path) for h in holders)
+    return list({h.user_id: h.user for h in holders if len(h.unit.path) == nearest}.values())
 
 
 def profile_for(unit: Unit) -> DocumentProfile:
@@ -298,7 +313,7 @@ def file_plan_entry_get_for_user(*, user: Visitor, pk: int) -> FilePlanEntry:
 
 def unit_staff(unit: Unit, *, limit: int = 200) -> list[tuple[int, str]]:
     """People holding a working role over the unit (for "person in charge" choices)."""
-    ancestors = _ancestor_paths(unit.path)
+    ancestors = path_prefixes(unit.path)
     rows = (
         RoleAssignment.objects.active()
         .filter(
@@ -310,11 +325,6 @@ def unit_staff(unit: Unit, *, limit: int = 200) -> list[tuple[int, str]]:
         .order_by("user__full_name")[:limit]
     )
     return [(pk, name) for pk, name in rows]
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [p for p in path.strip("/").split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 def work_files_with_document(user: Visitor, document: Document) -> QuerySet[WorkFile]:

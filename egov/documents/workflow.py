@@ -50,7 +50,7 @@ from egov.documents.permissions import (
     work_files_visible_to,
 )
 from egov.documents.selectors import profile_for
-from egov.orgs.models import Unit
+from egov.orgs.models import Unit, path_prefixes
 
 
 class Action(StrEnum):
@@ -193,14 +193,9 @@ def is_leader_of_id(user_id: int, unit: Unit) -> bool:
     return (
         RoleAssignment.objects.active()
         .filter(user_id=user_id, role=Role.AGENCY_LEADER)
-        .filter(Q(unit__path__in=_prefixes(unit.path)))
+        .filter(Q(unit__path__in=path_prefixes(unit.path)))
         .exists()
     )
-
-
-def _prefixes(path: str) -> list[str]:
-    parts = [p for p in path.strip("/").split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 def _issuer_clerk(user: Visitor, document: Document) -> bool:

@@ -28,6 +28,18 @@ class UnitLevel(models.TextChoices):
 AREA_KINDS = frozenset({UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.COMMUNE})
 
 
+def path_ids(path: str) -> list[int]:
+    """Primary keys in a materialised path ("/1/5/23/" → [1, 5, 23]), from the root down."""
+    return [int(p) for p in path.strip("/").split("/") if p]
+
+
+def path_prefixes(path: str) -> list[str]:
+    """The paths of a unit and of every unit above it ("/1/5/" → ["/1/", "/1/5/"]): a role held
+    at any of them covers the unit."""
+    ids = path_ids(path)
+    return ["/" + "/".join(str(pk) for pk in ids[: i + 1]) + "/" for i in range(len(ids))]
+
+
 class UnitQuerySet(models.QuerySet["Unit"]):
     def valid_on(self, day: dt.date) -> UnitQuerySet:
         """Units that existed on ``day`` (valid_from <= day < valid_to)."""

@@ -38,7 +38,7 @@ from egov.documents.models import AccessGrant, AccessKind, AccessLog, Document, 
 from egov.documents.permissions import agency_of, is_leader_of
 from egov.documents.workflow import Action, holding_agencies, require
 from egov.notifications.services import notification_send
-from egov.orgs.models import Unit
+from egov.orgs.models import Unit, path_prefixes
 
 
 def access_record(
@@ -116,7 +116,7 @@ def works_in(person: User, agency: Unit) -> bool:
 
 def unit_admins_of(agency: Unit) -> list[User]:
     """The agency's unit administrators: a UNIT_ADMIN role at the agency or any unit above it."""
-    prefixes = _prefixes(agency.path)
+    prefixes = path_prefixes(agency.path)
     return list(
         User.objects.filter(
             roles__role=Role.UNIT_ADMIN,
@@ -125,11 +125,6 @@ def unit_admins_of(agency: Unit) -> list[User]:
             is_active=True,
         ).distinct()
     )
-
-
-def _prefixes(path: str) -> list[str]:
-    parts = [p for p in path.strip("/").split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 def _alert_admins(*, agency: Unit, document: Document, person: User, by: Actor, granted: bool) -> None:

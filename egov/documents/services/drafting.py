@@ -39,7 +39,7 @@ from egov.documents.permissions import AGENCY_KINDS, agency_of, documents_visibl
 from egov.documents.selectors import profile_for
 from egov.documents.services.common import audit, document_file_store
 from egov.documents.workflow import Action, current_review, require, require_draft_in
-from egov.orgs.models import Unit
+from egov.orgs.models import Unit, path_ids
 
 
 @dataclass(frozen=True)
@@ -289,7 +289,7 @@ def _holds(role: str, unit: Unit) -> bool:
 
 def _chain_units(drafting_unit: Unit, agency: Unit) -> list[Unit]:
     """The drafting unit and the units above it, up to and including its agency, nearest first."""
-    ids = [int(x) for x in drafting_unit.path.strip("/").split("/") if x]
+    ids = path_ids(drafting_unit.path)
     ids = ids[ids.index(agency.pk) :] if agency.pk in ids else [drafting_unit.pk]
     units = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
     return [units[pk] for pk in reversed(ids) if pk in units]

@@ -339,9 +339,3 @@ def parent_deadline(assignment: Assignment) -> dt.datetime | None:
 
 def is_top_lead(assignment: Assignment) -> bool:
     return assignment.role == AssignmentRole.LEAD and assignment.direction.parent_id is None
-
-
-def _prefixes_of(path: str) -> list[str]:
-    """The paths of a unit and of every unit above it."""
-    parts = [p for p in path.strip("/").split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]

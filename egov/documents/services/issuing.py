@@ -14,7 +14,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from egov.accounts.models import Role, RoleAssignment, User
 from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
 from egov.core.uploads import check_upload
@@ -37,6 +36,7 @@ from egov.documents.models import (
     RegisterKind,
     Secrecy,
 )
+from egov.documents.selectors import clerks_of
 from egov.documents.services.common import (
     audit,
     document_file_store,
@@ -268,18 +268,6 @@ def document_issue(
     return document
 
 
-def _clerks_of(agency: Unit) -> list[User]:
-    """The clerks who keep the agency's registers (a clerk's role covers the units below)."""
-    parts = [p for p in agency.path.strip("/").split("/") if p]
-    prefixes = ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-    ids = (
-        RoleAssignment.objects.active()
-        .filter(role=Role.CLERK, unit__path__in=prefixes)
-        .values_list("user_id", flat=True)
-    )
-    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
-
-
 def _freeze(document: Document, *, kind: str, reason: str) -> list[Recipient]:
     """Freeze the recipients' copies and tell their clerks why (e-mail where they have one)."""
     now = timezone.now()
@@ -307,7 +295,7 @@ def _freeze(document: Document, *, kind: str, reason: str) -> list[Recipient]:
             "subject": subject,
             "reason": reason,
         }
-        for clerk in _clerks_of(recipient.unit):
+        for clerk in clerks_of(recipient.unit):
             if clerk.email:
                 notification_send(
                     kind=f"documents.{kind}", subject=subject, body=body, email=clerk.email, related=entry

@@ -11,29 +11,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from egov.accounts.models import Role, RoleAssignment, User
 from egov.audit.models import AuditEvent
 from egov.documents.models import OPEN_ASSIGNMENT_STATES, Assignment, Entry, EntryState
+from egov.documents.selectors import clerks_of
 from egov.documents.services.common import audit, working_days_due
-from egov.documents.services.handling import _prefixes_of, local_text, people_of, tell
+from egov.documents.services.handling import local_text, people_of, tell
 
 # Candidates for "one working day away" are read this far ahead (weekends and Tết included),
 # then checked against each agency's calendar.
 LOOKAHEAD = dt.timedelta(days=12)
-
-
-def _clerks_of(entry: Entry) -> list[User]:
-    """The agency's own clerks; failing them, the clerks of the nearest unit above who keep its
-    registers (a role covers the units below)."""
-    holders = list(
-        RoleAssignment.objects.active()
-        .filter(role=Role.CLERK, unit__path__in=_prefixes_of(entry.agency.path))
-        .select_related("user", "unit")
-    )
-    if not holders:
-        return []
-    nearest = max(len(h.unit.path) for h in holders)
-    return [h.user for h in holders if len(h.unit.path) == nearest]
 
 
 # The clerk is warned this long before a document's time to go before the leader runs out
@@ -65,7 +51,7 @@ def submission_clock_sweep(*, now: dt.datetime | None = None, limit: int = 500) 
                 )
                 body = _("Submit it to a leader by %(due)s.")
             tell(
-                _clerks_of(entry),
+                clerks_of(entry.agency),
                 kind=kind,
                 subject=subject % {"doc": entry.document},
                 entry=entry,
