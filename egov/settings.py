@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "egov.workcal",
     "egov.catalog",
     "egov.notifications",
+    "egov.signatures",
     "egov.dossiers",
     "egov.documents",
     "egov.reports",
@@ -286,6 +287,11 @@ EGOV_PORTAL_DRAFT_DAYS = env_int("EGOV_PORTAL_DRAFT_DAYS", 30, minimum=1)
 # Audit anchors (docs/operations.md): the scheduler appends the chain head to a file here and
 # e-mails it; operators copy the file off this machine so a rewrite of the chain is detectable.
 EGOV_AUDIT_ANCHOR_DIR = env_path("EGOV_AUDIT_ANCHOR_DIR", str(DATA_DIR / "audit-anchors"))
+
+# Digital signatures (docs/signatures.md): the RFC 3161 time-stamping authority (empty: PAdES
+# B-B, no timestamp) and the font of text stamps (units-per-em 1000: Noto).
+EGOV_SIGNING_TSA_URL = env_str("EGOV_SIGNING_TSA_URL", "")
+EGOV_STAMP_FONT = env_str("EGOV_STAMP_FONT", "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf")
 EGOV_AUDIT_ANCHOR_EMAIL = env_str("EGOV_AUDIT_ANCHOR_EMAIL", "")
 EGOV_AUDIT_ANCHOR_MINUTES = env_int("EGOV_AUDIT_ANCHOR_MINUTES", 60, minimum=1)
 # The audit page lists failed sign-ins (egov.audit); axes keeps them only when asked to.

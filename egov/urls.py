@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("egov.catalog.urls")),
     path("dossiers/", include("egov.dossiers.urls")),
     path("documents/", include("egov.documents.urls")),
+    path("signatures/", include("egov.signatures.urls")),
     path("reports/", include("egov.reports.urls")),
     path("plans/", include("egov.plans.urls")),
     path("cong-dan/", include("egov.portal.urls")),

@@ -80,6 +80,11 @@ class AuditEvent(models.TextChoices):
     DOCUMENT_HOLD = "documents.legal_hold", _("Legal hold changed")
     WORK_FILE_CHANGED = "documents.work_file", _("Work file changed")
     DOCUMENTS_GENERATED = "bench.documents_generated", _("Synthetic documents generated")
+    SIGNING_KEY_ADDED = "signatures.key_added", _("Signing key added")
+    SIGNING_KEY_CHANGED = "signatures.key_changed", _("Signing key changed")
+    SIGNATURE_IMAGE_SET = "signatures.image_set", _("Signature or seal image uploaded")
+    TRUST_ROOT_CHANGED = "signatures.root_changed", _("Trust roots changed")
+    DOCUMENT_SIGNED = "signatures.signed", _("File digitally signed")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

@@ -19,6 +19,7 @@ from egov.orgs.api import router as orgs_router
 from egov.plans.api import router as plans_router
 from egov.portal.api import router as public_router
 from egov.reports.api import router as reports_router
+from egov.signatures.api import router as signatures_router
 
 api = NinjaAPI(
     title="egov API",
@@ -76,6 +77,7 @@ api.add_router("/me", accounts_router)
 api.add_router("/procedures", catalog_router)
 api.add_router("/dossiers", dossiers_router)
 api.add_router("/documents", documents_router)
+api.add_router("/signatures", signatures_router)
 api.add_router("/reports", reports_router)
 api.add_router("/reports", plans_router)  # the plan's KPIs, beside the statistics
 api.add_router("/public", public_router)

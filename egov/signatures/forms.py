@@ -1,0 +1,1 @@
+"""Forms of the signature app; messages are Vietnamese through gettext."""
