@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
 
-from egov.commands import data, processes, records
+from egov.commands import data, processes, records, sign
 from egov.commands.bootstrap import Subparsers as _Subparsers
 from egov.commands.bootstrap import manage as _manage
 from egov.commands.bootstrap import require_database as _require_database
@@ -123,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_catalog_parser(sub)
     _add_generate_parser(sub)
     data.add_report_parser(sub)
+    sign.add_parsers(sub)
     sub.add_parser("workcal", help="working-day calendar (see `egov workcal --help`)", add_help=False)
     return parser
 
@@ -136,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return data.cmd_workcal(args_list[1:])
     known = {
         *("demo", "serve", "worker", "scheduler", "audit", "backup", "restore"),
-        *("catalog", "report", "generate", "-h", "--help"),
+        *("catalog", "report", "generate", "sign", "-h", "--help"),
     }
     if args_list and args_list[0] not in known:
         # Everything else is a Django management command (migrate, createsuperuser, shell, ...).

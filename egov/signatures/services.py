@@ -144,7 +144,11 @@ def trust_root_add(
         added_by=by,
     )
     audit_record(
-        event=AuditEvent.TRUST_ROOT_CHANGED, actor=by, target=root, scope_path="", after={"sha256": fingerprint}
+        event=AuditEvent.TRUST_ROOT_CHANGED,
+        actor=by,
+        target=root,
+        scope_path="",
+        after={"sha256": fingerprint},
     )
     return root
 

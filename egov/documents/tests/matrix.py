@@ -11,6 +11,7 @@ from egov.documents.tests import (
     matrix_workfiles,
 )
 from egov.documents.tests.matrix_base import Case
+from egov.signatures.tests import matrix_checks, matrix_keys
 
 CASES: list[Case] = [
     *matrix_incoming.CASES,
@@ -19,4 +20,6 @@ CASES: list[Case] = [
     *matrix_workfiles.CASES,
     *matrix_search.CASES,
     *matrix_registers.CASES,
+    *matrix_keys.CASES,
+    *matrix_checks.CASES,
 ]
