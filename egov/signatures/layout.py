@@ -16,18 +16,23 @@ per character, which is within a few points for Times/Noto names of a signature 
 
 from __future__ import annotations
 
+import functools
 import io
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from egov.signatures.signing import MM, Box
+from egov.signatures.signing import MM, Box, stamp_font
 
 # Decree 30 margins: right 15–20 mm, top 20–25 mm; the stamp keeps inside the larger ones.
 RIGHT_MARGIN = 20 * MM
-STAMP_TOP = 5 * MM
-STAMP_WIDTH = 80 * MM
+STAMP_TOP = 4 * MM
+STAMP_WIDTH = 80 * MM  # when the text is not known
 STAMP_HEIGHT = 14 * MM
+# pyHanko's text box keeps 10 pt around the text; lines are 12 pt apart (signing.py). A box
+# smaller than that would scale the text down below 10 pt.
+STAMP_PADDING = 22.0
+STAMP_LEADING = 12.0
 # Fallback when the signature block is not found: 70 mm above the bottom edge, right half.
 DEFAULT_CENTRE_Y = 70 * MM
 # Where nothing else bounds it, the person's image keeps to this width and height.
@@ -185,12 +190,39 @@ def seal_box(person: Box, *, image_px: tuple[int, int], width_mm: Decimal | floa
     return Box(person.page, right - width, cy - height / 2, right, cy + height / 2)
 
 
-def stamp_box(data: bytes) -> Box:
-    """Top-right of page 1: in the top margin band, its right edge on the right margin."""
+@functools.lru_cache(maxsize=4)
+def _advances(font: str) -> tuple[dict[int, int], int]:
+    """The stamp font's advance widths by code point, and its units per em."""
+    from fontTools.ttLib import TTFont
+
+    ttf = TTFont(font, lazy=True)
+    metrics = ttf["hmtx"].metrics
+    widths = {code: metrics[glyph][0] for code, glyph in ttf.getBestCmap().items() if glyph in metrics}
+    return widths, int(ttf["head"].unitsPerEm)
+
+
+def text_width(text: str, size: float = 10) -> float:
+    """The printed width of one line in the stamp font (points)."""
+    font = stamp_font()
+    if not font.is_file():
+        return len(text) * size * 0.55
+    widths, upm = _advances(str(font))
+    fallback = widths.get(ord("n"), upm // 2)
+    return sum(widths.get(ord(ch), fallback) for ch in unicodedata.normalize("NFC", text)) * size / upm
+
+
+def stamp_box(data: bytes, text: str = "") -> Box:
+    """Top-right of page 1: in the top margin band, its right edge on the right margin, as wide
+    as the text needs (10 pt, plus the stamp's padding) so the text ends at the margin."""
     import pypdf
 
     page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
     width, height = float(page.mediabox.width), float(page.mediabox.height)
+    longest = max((text_width(line) for line in text.splitlines()), default=0.0)
+    wanted = longest + STAMP_PADDING if text else STAMP_WIDTH
+    box_width = min(max(wanted, 30 * MM), width / 2 - RIGHT_MARGIN)
+    lines = len(text.splitlines())
+    box_height = lines * STAMP_LEADING + STAMP_PADDING if text else STAMP_HEIGHT
     x2 = width - RIGHT_MARGIN
     y2 = height - STAMP_TOP
-    return Box(0, x2 - STAMP_WIDTH, y2 - STAMP_HEIGHT, x2, y2)
+    return Box(0, x2 - box_width, y2 - box_height, x2, y2)

@@ -305,12 +305,13 @@ def person_appearance_box(data: bytes) -> Box:
 def _stamped(
     *, key: SigningKey, data: bytes, lines: list[str], field_name: str, reason: str, location: str
 ) -> bytes:
+    appearance = stamp_appearance(*lines)
     return sign_pdf(
         data=data,
         signer=signer_for(key),
         field_name=field_name,
-        box=layout.stamp_box(data),
-        appearance=stamp_appearance(*lines),
+        box=layout.stamp_box(data, appearance.text or ""),
+        appearance=appearance,
         reason=reason,
         location=location,
     )

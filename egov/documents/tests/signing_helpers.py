@@ -3,7 +3,9 @@ with Pillow (a blue scribble, a red ring seal), keys from the test PKI, renderin
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import subprocess
 from dataclasses import dataclass
 from decimal import Decimal
@@ -157,6 +159,10 @@ def render(data: bytes, tmp: Path, page: int = 1) -> Any:
     subprocess.run(command, check=True)  # noqa: S603 — poppler's own tool on our file
     (png,) = sorted(tmp.glob("out*.png"))
     image = Image.open(png).convert("RGB")
+    keep = os.environ.get("EGOV_SCREENSHOT_DIR")
+    if keep:  # to look at the signed pages by eye
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        image.save(Path(keep) / f"signing-{tmp.name}-{hashlib.sha256(data).hexdigest()[:8]}.png")
     png.unlink()
     return image
 

@@ -248,9 +248,14 @@ def test_attachment_and_electronic_copy_get_the_agency_text_stamp(
     image = render(data, tmp_path)
     width, _height = image.size
     dark = pixels(image, is_dark)
-    stamp = [(x, y) for x, y in dark if y < layout.STAMP_TOP + layout.STAMP_HEIGHT + 2]
+    stamp = [(x, y) for x, y in dark if y < layout.STAMP_TOP + 56]
     assert len(stamp) > 100
     assert all(width / 2 < x <= width - layout.RIGHT_MARGIN + 1 for x, _y in stamp)
+    assert max(x for x, _y in stamp) > width - layout.RIGHT_MARGIN - 30  # it ends at the margin
+    # 10 pt, not scaled down to fit: the time line is as wide as the font says at 10 pt.
+    time_line = [x for x, y in stamp if y > layout.STAMP_TOP + 23]
+    drawn = max(time_line) - min(time_line)
+    assert abs(drawn - layout.text_width("2026-12-08T09:30:15+07:00")) < 6, drawn
     # The attachment's own heading (25 mm down) is not under the stamp.
     assert all(y > layout.STAMP_TOP - 2 for _x, y in stamp)
 
@@ -266,10 +271,9 @@ def test_attachment_and_electronic_copy_get_the_agency_text_stamp(
     assert result.verdict == Verdict.VALID and len(result.signatures) == 3
     assert "SAO Y" in copy.file.comment and "01/SY-UBND" in copy.file.comment
     first_page = render(copied, tmp_path)
-    top_right = [
-        (x, y) for x, y in pixels(first_page, is_dark) if y < layout.STAMP_TOP + layout.STAMP_HEIGHT + 2
-    ]
+    top_right = [(x, y) for x, y in pixels(first_page, is_dark) if y < layout.STAMP_TOP + 56]
     assert len(top_right) > 100 and all(x > width / 2 for x, _y in top_right)
+    assert max(x for x, _y in top_right) > width - layout.RIGHT_MARGIN - 30
     assert ElectronicCopy.objects.count() == 2
 
 
