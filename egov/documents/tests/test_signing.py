@@ -133,6 +133,15 @@ def test_leader_signs_clerk_issues_two_valid_signatures_placed_as_decree_30(
     block = layout.find_signature_block(data, signer_name=NAME, signer_position=POSITION)
     assert block.name is not None and block.title is not None
     assert all(block.name.y < height - y < block.title.y for _x, y in blue)
+    # Centred on the printed name as drawn (its dark pixels), not only on the estimate.
+    name_row = [
+        x
+        for x, y in pixels(image, is_dark)
+        if block.name.y - 4 < height - y < block.name.y + block.name.size * 0.7 and x > image.size[0] / 2 - 40
+    ]
+    blue_xs = [x for x, _y in blue]
+    name_centre = (min(name_row) + max(name_row)) / 2
+    assert abs((min(blue_xs) + max(blue_xs)) / 2 - name_centre) < 10
     third = person.x1 + (person.x2 - person.x1) / 3
     red_xs = [x for x, _y in red]
     red_ys = [height - y for _x, y in red]
@@ -366,3 +375,28 @@ def test_pages_show_the_signing_status_and_the_agency_signature_to_come(
     assert form.status_code == 200 and SigningKey.objects.get(unit=c.unit).label in form.content.decode()
     page = clerk.get(f"/documents/{document.pk}/").content.decode()
     assert c.leader.full_name in page and f"/documents/{document.pk}/issue/" in page
+
+
+def test_api_sign_then_the_action_is_gone(office: Office, trusted: TestPki) -> None:
+    from django.test import Client
+
+    from conftest import sign_in
+
+    c = office.committee
+    equip(office, trusted, agency=False)
+    document = approved_with_block(office)
+    client = Client()
+    sign_in(client, c.leader)
+    url = f"/api/v1/documents/drafts/{document.pk}/sign"
+    assert client.get(url).status_code == 405
+    first = client.post(url, content_type="application/json")
+    assert first.status_code == 200 and "sign" not in first.json()["actions"]
+    again = client.post(url, content_type="application/json")
+    assert again.status_code == 200  # a repeated request finds it signed
+    assert SigningRecord.objects.filter(kind=SignatureKind.PERSON).count() == 1
+    clerk = Client()
+    sign_in(clerk, c.clerk)
+    refused = clerk.post(
+        f"/api/v1/documents/drafts/{document.pk}/copies", {"form": "x"}, content_type="application/json"
+    )
+    assert refused.status_code == 422  # approved, not issued: nothing to copy yet
