@@ -399,3 +399,27 @@ def document_replace(request: HttpRequest, document_id: int, payload: ReplaceIn)
         services.document_replace(document=document, replacement=replacement, reason=payload.reason, by=user)
 
     return _act(request, document_id, run)
+
+
+class CopyIn(Schema):
+    form: str = "sao_y"
+
+
+@router.post(
+    "/drafts/{int:document_id}/sign",
+    response={200: DocumentOut, **OBJECT_ERRORS},
+    summary="Sign as the competent person (own key and handwritten image); signing again does nothing",
+)
+def document_sign(request: HttpRequest, document_id: int) -> Any:
+    return _act(request, document_id, lambda d, u: services.document_sign(document=d, by=u))
+
+
+@router.post(
+    "/drafts/{int:document_id}/copies",
+    response={200: DocumentOut, **OBJECT_ERRORS},
+    summary="Make an electronic copy (sao y) signed by the clerk's agency",
+)
+def document_copy(request: HttpRequest, document_id: int, payload: CopyIn) -> Any:
+    return _act(
+        request, document_id, lambda d, u: services.document_copy(document=d, form=payload.form, by=u)
+    )

@@ -122,6 +122,7 @@ def document_file_store(
     name: str = "",
     comment: str = "",
     note: Any = None,
+    derived_from: DocumentFile | None = None,
 ) -> DocumentFile:
     """Store an upload checked by its content, with its SHA-256; versions count per role."""
     try:
@@ -141,6 +142,7 @@ def document_file_store(
         uploaded_at=timezone.now(),
         comment=comment[:1000],
         note=note,
+        derived_from=derived_from,
         text_state=TextState.PENDING,
     )
     record.file.save(f"{document.pk}-{checked.sha256[:16]}.{checked.extension}", upload, save=False)
