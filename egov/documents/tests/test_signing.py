@@ -4,6 +4,7 @@ rendered pixels, with validation, the audit and the signing log."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,15 @@ from egov.signatures.testing import TestPki
 from egov.signatures.validation import validate_pdf
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """The refusals below are matched on their English source text."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 
 
 def read(record: DocumentFile) -> bytes:
