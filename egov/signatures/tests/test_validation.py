@@ -99,7 +99,7 @@ def _pdfsig_valid(data: bytes, tmp_path: object) -> bool:
     path = tmp_path / "f.pdf"  # type: ignore[operator]
     path.write_bytes(data)
     out = subprocess.run(  # noqa: S603 — poppler's pdfsig on our own temporary file
-        ["pdfsig", "-nocert", str(path)],
+        [shutil.which("pdfsig") or "pdfsig", "-nocert", str(path)],
         capture_output=True,
         text=True,
         timeout=30,
