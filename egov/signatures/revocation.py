@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from asn1crypto import x509
+from django.core.cache import cache
 from django.utils import timezone
 
 from egov.signatures.models import RevocationData, RevocationKind, SigningKey, TrustRoot, ValidationReport
@@ -28,6 +29,7 @@ TIMEOUT = 10.0  # seconds per request
 MAX_BYTES = 20 * 1024 * 1024  # a CRL larger than this is refused
 REFRESH_MARGIN = dt.timedelta(hours=1)
 OCSP_MAX_AGE = dt.timedelta(hours=12)  # OCSP answers without a next update are asked again after this
+EVERY = dt.timedelta(minutes=15)  # the scheduler's passes, at most
 
 
 @dataclass(frozen=True)
@@ -190,9 +192,14 @@ def known_certificates() -> list[x509.Certificate]:
     return list(seen.values())
 
 
-def revocation_refresh(*, force: bool = False, recheck: bool = True) -> dict[str, int]:
+def revocation_refresh(
+    *, force: bool = False, recheck: bool = True, throttle: bool = False
+) -> dict[str, int]:
     """The periodic job: fetch what is due for every known certificate; when something new
-    was stored, run again the checks that could not be decided."""
+    was stored, run again the checks that could not be decided. With ``throttle`` (the
+    scheduler's pass, every minute or so) it runs at most once per :data:`EVERY`."""
+    if throttle and not cache.add("egov:signatures:revocation-pass", 1, timeout=int(EVERY.total_seconds())):
+        return {}
     counts = fetch_sources(sources_for(known_certificates()), force=force)
     if recheck and counts["fetched"]:
         from egov.signatures.checks import recheck_undecided
