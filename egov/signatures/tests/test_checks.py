@@ -116,3 +116,38 @@ def test_a_trust_root_change_rechecks_stale_reports(
     report.refresh_from_db()
     assert report.verdict == Verdict.UNKNOWN
     assert recheck()["rechecked"] == 0  # nothing stale any more
+
+
+def test_reports_for_a_page_take_one_query(trusted: TestPki, django_assert_num_queries: Any) -> None:
+    from egov.signatures.selectors import reports_for
+
+    for n in range(3):
+        ValidationReport.objects.create(sha256=f"{n:064d}", storage_name=f"x{n}.pdf")
+    with django_assert_num_queries(1):
+        found = reports_for([f"{n:064d}" for n in range(5)])
+    assert len(found) == 3
+
+
+def test_the_scheduler_fetches_revocation_data_for_stored_checks(trusted: TestPki) -> None:
+    import base64
+
+    from asn1crypto import x509
+    from django.core.cache import cache
+
+    from egov.commands.processes import run_periodic_jobs
+    from egov.signatures.models import RevocationData
+
+    RevocationData.objects.all().delete()
+    person = x509.Certificate.load(trusted.certificate("person"))
+    interm = x509.Certificate.load(trusted.certificate("interm"))
+    ValidationReport.objects.create(
+        sha256="f" * 64,
+        verdict=Verdict.UNKNOWN,
+        signatures=[{"chain": [base64.b64encode(c.dump()).decode() for c in (person, interm)]}],
+    )
+    cache.delete("egov:signatures:revocation-pass")
+    result = run_periodic_jobs()
+    assert result["revocation_fetched"] == 3  # the two CRLs and the person's OCSP response
+    assert result["revocation_rechecks_queued"] == 1
+    assert run_periodic_jobs().get("revocation_fetched") is None  # at most one pass per 15 minutes
+    cache.delete("egov:signatures:revocation-pass")
