@@ -87,6 +87,7 @@ class Material:
     roots: list[x509.Certificate]
     crls: list[Any]
     ocsps: list[Any]
+    certs: list[x509.Certificate] = field(default_factory=list)
 
     @classmethod
     def load(cls) -> Material:
@@ -104,6 +105,23 @@ class Material:
                 continue
         return cls(trust_roots(), crls, ocsps)
 
+    def with_dss(self, reader: Any) -> Material:
+        """This material plus the validation data embedded in the file (PAdES B-LT/B-LTA: the
+        document security store), so that a long-term file checks without the cache."""
+        from asn1crypto import crl, ocsp
+        from pyhanko.pdf_utils.misc import PdfError
+        from pyhanko.sign.validation.dss import DocumentSecurityStore
+        from pyhanko.sign.validation.errors import ValidationInfoReadingError
+
+        try:
+            dss = DocumentSecurityStore.read_dss(reader)
+            certs = list(dss.load_certs())
+            crls = [crl.CertificateList.load(ref.get_object().data) for ref in dss.crls]
+            ocsps = [ocsp.OCSPResponse.load(ref.get_object().data) for ref in dss.ocsps]
+        except (ValidationInfoReadingError, PdfError, ValueError, TypeError, KeyError):
+            return self
+        return Material(self.roots, [*self.crls, *crls], [*self.ocsps, *ocsps], [*self.certs, *certs])
+
     def context(
         self, *, at: dt.datetime | None = None, retroactive: bool = False, revocation: str = "hard-fail"
     ) -> Any:
@@ -113,6 +131,7 @@ class Material:
 
         return ValidationContext(
             trust_roots=self.roots,
+            other_certs=self.certs,
             crls=self.crls,
             ocsps=self.ocsps,
             allow_fetching=False,
@@ -337,7 +356,7 @@ def validate_pdf(
         reader = read_pdf(data)
     except SignatureError as exc:
         return FileResult(Verdict.UNREADABLE, str(exc), [], roots_hash)
-    material = material or Material.load()
+    material = (material or Material.load()).with_dss(reader)
     context = material.context(at=at)
     results = [_check_one(sig, material, context) for sig in reader.embedded_signatures]
     if not results:

@@ -121,3 +121,12 @@ def test_pdfsig_agrees_on_a_valid_and_a_tampered_file(trusted: TestPki, tmp_path
     assert _pdfsig_valid(signed, tmp_path) is True
     assert validate_pdf(bytes(tampered)).verdict == Verdict.INVALID
     assert _pdfsig_valid(bytes(tampered), tmp_path) is False
+
+
+def test_a_long_term_file_checks_with_its_embedded_validation_data(trusted: TestPki) -> None:
+    from egov.signatures.signing import Level
+
+    signed = signed_by(trusted, "agency", level=Level.B_LT)
+    RevocationData.objects.all().delete()  # nothing cached: only the file's own DSS
+    result = validate_pdf(signed)
+    assert result.verdict == Verdict.VALID, result.summary
