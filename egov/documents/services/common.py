@@ -28,6 +28,7 @@ from egov.documents.models import (
 from egov.documents.search import hooks as search_hooks
 from egov.documents.selectors import profile_for
 from egov.orgs.models import Unit
+from egov.signatures.checks import check_request as signature_check_request
 from egov.workcal import Limit, due
 from egov.workcal.selectors import calendar_for_unit
 
@@ -149,6 +150,9 @@ def document_file_store(
     record.save()
     # Its text is extracted by the worker (PDF text layer, else OCR), then searchable.
     search_hooks.file_stored(record.pk, document.pk)
+    if checked.content_type == "application/pdf":
+        # Its signatures are checked by the worker; the document page shows the result.
+        signature_check_request(sha256=checked.sha256, storage_name=record.file.name or "")
     return record
 
 
