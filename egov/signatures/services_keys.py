@@ -320,7 +320,9 @@ def _ink_colour(rgba: Any) -> tuple[float, float, float] | None:
     """The mean colour of the visible pixels (the ink), or None when nothing is visible."""
     small = rgba.copy()
     small.thumbnail((200, 200))
-    pixels: list[tuple[int, int, int, int]] = [p for p in small.getdata() if p[3] >= 128]
+    pixels: list[tuple[int, int, int, int]] = [
+        p for p in getattr(small, "get_flattened_data", small.getdata)() if p[3] >= 128
+    ]
     if not pixels:
         return None
     n = len(pixels)
