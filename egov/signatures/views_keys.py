@@ -8,13 +8,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from egov.accounts.models import User
+from egov.accounts.permissions import is_staff_user
 from egov.accounts.types import AuthedRequest
 from egov.orgs.models import Unit
 from egov.signatures import services_keys
@@ -35,7 +36,9 @@ WARN = dt.timedelta(days=30)
 
 def _staff(request: AuthedRequest, action: Action, unit: Unit | None = None) -> User:
     user = request.user
-    if not isinstance(user, User) or not allowed(user, action, unit):
+    if not isinstance(user, User) or not is_staff_user(user):
+        raise Http404  # the back office does not exist for citizens
+    if not allowed(user, action, unit):
         raise PermissionDenied
     return user
 
@@ -128,6 +131,8 @@ def image(request: AuthedRequest, pk: int) -> FileResponse:
     """An image, for its owner (a person's own; an agency's, for its administrators)."""
     row = get_object_or_404(SignatureImage, pk=pk)
     user = request.user
+    if not is_staff_user(user):
+        raise Http404
     mine = row.user_id is not None and row.user_id == user.pk and allowed(user, Action.OWN_IMAGE)
     if not mine and not (row.unit is not None and allowed(user, Action.AGENCY_SEAL, row.unit)):
         raise PermissionDenied
