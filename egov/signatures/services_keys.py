@@ -5,6 +5,7 @@ transaction, and refused whole with a Vietnamese message (:class:`SignatureError
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import unicodedata
@@ -406,3 +407,72 @@ def seal_image_set(*, unit: Unit, data: bytes, width_mm: Decimal, by: User) -> I
         ),
         warnings,
     )
+
+
+# ---------------------------------------------------------------- expiry warnings
+
+# Days before a certificate's end at which its holders are warned, once per key and threshold.
+EXPIRY_THRESHOLDS = (30, 7)
+
+
+def _expiry_recipients(key: SigningKey) -> list[User]:
+    """An agency's key: the agency's unit administrators (at the agency or above it); a
+    person's key: the person."""
+    from egov.accounts.models import Role, RoleAssignment
+    from egov.orgs.models import path_prefixes
+
+    if key.user is not None:
+        return [key.user] if key.user.is_active else []
+    assert key.unit is not None
+    holders = (
+        RoleAssignment.objects.active()
+        .filter(role=Role.UNIT_ADMIN, unit__path__in=path_prefixes(key.unit.path), user__is_active=True)
+        .select_related("user")
+    )
+    return list({a.user.pk: a.user for a in holders}.values())
+
+
+def keys_expiry_warn(*, now: dt.datetime | None = None, limit: int = 500) -> int:
+    """Warn the holders of keys in use whose certificate ends within 30 (then 7) days: one
+    in-app message (and e-mail copy) per key and threshold. The key's row is locked while
+    checking whether it was warned, so two schedulers never warn twice. Returns the number
+    of keys warned."""
+    from django.urls import reverse
+
+    from egov.notifications.models import StaffMessage
+    from egov.notifications.services import staff_message_send
+
+    now = now or timezone.now()
+    warned = 0
+    horizon = now + dt.timedelta(days=max(EXPIRY_THRESHOLDS))
+    candidates = SigningKey.objects.filter(is_active=True, not_after__gt=now, not_after__lte=horizon)
+    for pk in list(candidates.values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            key = SigningKey.objects.select_for_update().select_related("unit", "user").get(pk=pk)
+            assert key.not_after is not None
+            days_left = (key.not_after - now).days
+            threshold = min(t for t in EXPIRY_THRESHOLDS if key.not_after <= now + dt.timedelta(days=t))
+            kind = f"signatures.key_expiring_{threshold}"
+            if StaffMessage.objects.filter(
+                kind=kind, related_type="signatures.signingkey", related_id=str(pk)
+            ).exists():
+                continue
+            link = (
+                reverse("signatures:agency_keys", kwargs={"unit_pk": key.unit.pk})
+                if key.unit is not None
+                else reverse("signatures:mine")
+            )
+            subject = _("The certificate of the signing key “%(key)s” expires on %(date)s") % {
+                "key": key.label,
+                "date": timezone.localtime(key.not_after).strftime("%d/%m/%Y"),
+            }
+            body = _(
+                "%(days)s days are left. Ask the certificate authority for a new certificate and add "
+                "the new key before then, or documents cannot be signed with it."
+            ) % {"days": days_left}
+            for person in _expiry_recipients(key):
+                staff_message_send(
+                    recipient=person, kind=kind, subject=subject, body=body, link=link, related=key
+                )
+            warned += 1
+    return warned
