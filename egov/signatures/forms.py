@@ -56,6 +56,11 @@ class SignatureImageForm(StyledFormMixin, forms.Form):
 
 
 class SealImageForm(SignatureImageForm):
+    image = forms.FileField(
+        label=_("Seal (PNG, transparent background, red)"),
+        help_text=_("At most 1 MB and 2000×2000 pixels."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png"}),
+    )
     width_mm = forms.DecimalField(
         label=_("Real width of the seal (mm)"),
         min_value=Decimal(30),
@@ -65,14 +70,9 @@ class SealImageForm(SignatureImageForm):
         help_text=_("Measure the seal's print: usually 35–40 mm."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["image"].label = _("Seal (PNG, transparent background, red)")
-        self.fields["image"].help_text = _("At most 1 MB and 2000×2000 pixels.")
-
 
 class CertificateForm(StyledFormMixin, forms.Form):
-    label = forms.CharField(label=_("Name"), max_length=100, required=False)
+    label = forms.CharField(label=_("Key name"), max_length=100, required=False)
     certificate = forms.FileField(
         label=_("Certificate of your token (.cer, .crt or .pem)"),
         help_text=_("Export it from your token's software; the private key never leaves the token."),
@@ -83,7 +83,7 @@ class CertificateForm(StyledFormMixin, forms.Form):
 
 
 class Pkcs12Form(StyledFormMixin, forms.Form):
-    label = forms.CharField(label=_("Name"), max_length=100)
+    label = forms.CharField(label=_("Key name"), max_length=100)
     pkcs12 = forms.FileField(label=_("Key file (.p12 or .pfx)"))
     passphrase = forms.CharField(
         label=_("Passphrase of the key file"),
@@ -97,7 +97,7 @@ class Pkcs12Form(StyledFormMixin, forms.Form):
 
 
 class Pkcs11Form(StyledFormMixin, forms.Form):
-    label = forms.CharField(label=_("Name"), max_length=100)
+    label = forms.CharField(label=_("Key name"), max_length=100)
     module = forms.ChoiceField(label=_("Token library (PKCS#11)"))
     token_label = forms.CharField(label=_("Token label"), max_length=100)
     key_label = forms.CharField(label=_("Key label"), max_length=100)
@@ -114,7 +114,7 @@ class Pkcs11Form(StyledFormMixin, forms.Form):
 
 
 class CscForm(StyledFormMixin, forms.Form):
-    label = forms.CharField(label=_("Name"), max_length=100)
+    label = forms.CharField(label=_("Key name"), max_length=100)
     service_url = forms.ChoiceField(label=_("Remote signing service"))
     credential_id = forms.CharField(label=_("Credential (account) at the service"), max_length=200)
     secret = forms.CharField(
