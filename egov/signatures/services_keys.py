@@ -448,7 +448,7 @@ def keys_expiry_warn(*, now: dt.datetime | None = None, limit: int = 500) -> int
     candidates = SigningKey.objects.filter(is_active=True, not_after__gt=now, not_after__lte=horizon)
     for pk in list(candidates.values_list("pk", flat=True)[:limit]):
         with transaction.atomic():
-            key = SigningKey.objects.select_for_update().select_related("unit", "user").get(pk=pk)
+            key = SigningKey.objects.select_for_update(of=("self",)).select_related("unit", "user").get(pk=pk)
             assert key.not_after is not None
             days_left = (key.not_after - now).days
             threshold = min(t for t in EXPIRY_THRESHOLDS if key.not_after <= now + dt.timedelta(days=t))
