@@ -15,14 +15,36 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from asn1crypto import x509
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from egov.signatures.errors import SignatureError
 from egov.signatures.keys import secret_of
 from egov.signatures.models import SigningKey
+
+# ---------------------------------------------------------------- what the operator allows
+
+
+def pkcs11_modules() -> list[str]:
+    """The token libraries the operator allows (setting ``EGOV_PKCS11_MODULES``): a unit
+    administrator picks one, never types a path — a library is code the server loads.
+    Default: SoftHSM2 when installed."""
+    configured = getattr(settings, "EGOV_PKCS11_MODULES", None)
+    if configured is not None:
+        return [str(m) for m in configured]
+    softhsm = "/usr/lib/softhsm/libsofthsm2.so"
+    return [softhsm] if Path(softhsm).exists() else []
+
+
+def csc_services() -> list[str]:
+    """The remote signing services the operator allows (setting ``EGOV_CSC_SERVICES``, base
+    URLs): the server calls only these, never an address typed on a page."""
+    return [str(u).rstrip("/") for u in getattr(settings, "EGOV_CSC_SERVICES", [])]
+
 
 # ---------------------------------------------------------------- PKCS#11 (token, HSM)
 

@@ -4,35 +4,19 @@ their bytes (:func:`egov.core.uploads.check_upload`); the services check the res
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.forms import StyledFormMixin
 from egov.core.uploads import check_upload
+from egov.signatures.backends import csc_services, pkcs11_modules
 from egov.signatures.services_keys import IMAGE_MAX_BYTES
 
 CERTIFICATE_MAX_BYTES = 64 * 1024
 PKCS12_MAX_BYTES = 256 * 1024
-
-
-def pkcs11_modules() -> list[str]:
-    """The token libraries the operator allows (``EGOV_PKCS11_MODULES``): a unit administrator
-    picks one, never types a path — a library is code the server loads."""
-    configured = getattr(settings, "EGOV_PKCS11_MODULES", None)
-    if configured is not None:
-        return [str(m) for m in configured]
-    softhsm = "/usr/lib/softhsm/libsofthsm2.so"
-    return [softhsm] if Path(softhsm).exists() else []
-
-
-def csc_services() -> list[str]:
-    """The remote signing services the operator allows (``EGOV_CSC_SERVICES``, base URLs)."""
-    return [str(u).rstrip("/") for u in getattr(settings, "EGOV_CSC_SERVICES", [])]
 
 
 def _read(upload: Any, *, limit: int) -> bytes:

@@ -187,6 +187,8 @@ def signing_key_add_pkcs11(
     directory (or ``secret_name`` names one the operator configured)."""
     unit, user = _owner(unit, user)
     _require_owner(by, unit, user)
+    if by is not None and module not in backends.pkcs11_modules():
+        raise SignatureError(_("This token library is not allowed on this server."), field="module")
     config = {
         "module": module,
         "token_label": token_label,
@@ -230,6 +232,10 @@ def signing_key_add_csc(
     unit, user = _owner(unit, user)
     _require_owner(by, unit, user)
     config = {"service_url": service_url.strip().rstrip("/"), "credential_id": credential_id.strip()}
+    if by is not None and config["service_url"] not in backends.csc_services():
+        raise SignatureError(
+            _("This remote signing service is not allowed on this server."), field="service_url"
+        )
     probe = secret
     if probe is None and secret_name:
         probe = secret_of(SigningKey(label=label, secret_name=secret_name))

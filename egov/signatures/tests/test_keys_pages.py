@@ -18,6 +18,7 @@ from egov.audit.models import AuditEntry, AuditEvent
 from egov.orgs.models import Unit
 from egov.signatures.models import ImageKind, KeyBackend, SignatureImage, SigningKey
 from egov.signatures.testing import TestPki
+from egov.signatures.tests.test_backends import MODULE, PIN, csc_service, needs_softhsm, softhsm  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +186,55 @@ def test_agency_seal_real_size(agency: Unit, admin: Any) -> None:
     seal = SignatureImage.objects.get(unit=agency, kind=ImageKind.SEAL)
     assert seal.width_mm == 38
     assert client.get(f"/signatures/images/{seal.pk}/").status_code == 200
+
+
+@needs_softhsm
+def test_agency_token_key_added_on_the_page(
+    test_pki: TestPki,
+    softhsm: str,  # noqa: F811  (the fixture imported above)
+    agency: Unit,
+    admin: Any,
+    settings: Any,
+    tmp_path: Any,
+) -> None:
+    settings.DATA_DIR = str(tmp_path)
+    client = client_for(admin)
+    url = f"/signatures/agencies/{agency.pk}/keys/add/pkcs11/"
+    data = {
+        "pkcs11-label": "Token cơ quan",
+        "pkcs11-module": MODULE,
+        "pkcs11-token_label": softhsm,
+        "pkcs11-key_label": "agency",
+        "pkcs11-pin": "0000",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 422 and not SigningKey.objects.exists()
+    assert (
+        client.post(url, {**data, "pkcs11-module": str(tmp_path / "evil.so"), "pkcs11-pin": PIN}).status_code
+        == 422
+    )
+    assert client.post(url, {**data, "pkcs11-pin": PIN}).status_code == 302
+    assert SigningKey.objects.get(unit=agency).backend == KeyBackend.PKCS11
+
+
+def test_agency_remote_key_added_on_the_page(
+    test_pki: TestPki,
+    csc_service: str,  # noqa: F811  (the fixture imported above)
+    agency: Unit,
+    admin: Any,
+    settings: Any,
+    tmp_path: Any,
+) -> None:
+    settings.DATA_DIR = str(tmp_path)
+    client = client_for(admin)
+    url = f"/signatures/agencies/{agency.pk}/keys/add/csc/"
+    data = {"csc-label": "Ký số từ xa", "csc-service_url": csc_service, "csc-credential_id": "egov/agency2"}
+    settings.EGOV_CSC_SERVICES = []
+    assert client.post(url, data).status_code == 422  # no service allowed: the choice is invalid
+    settings.EGOV_CSC_SERVICES = [csc_service]
+    other = client.post(url, data)  # the Department of Health's credential
+    assert other.status_code == 422 and "UBND tỉnh Thử Nghiệm" in str(other.context["csc_form"].errors)
+    assert not SigningKey.objects.exists()
+    assert client.post(url, {**data, "csc-credential_id": "egov/agency"}).status_code == 302
+    key = SigningKey.objects.get(unit=agency)
+    assert key.backend == KeyBackend.CSC and key.config["credential_id"] == "egov/agency"
