@@ -28,6 +28,8 @@ pytestmark = pytest.mark.django_db
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 TOKEN, PIN, SO_PIN = "egov-test", "1234", "5678"
 
+_ONCE: dict[str, str] = {}
+
 needs_softhsm = pytest.mark.skipif(
     not Path(MODULE).exists() or not shutil.which("softhsm2-util") or not shutil.which("pkcs11-tool"),
     reason="SoftHSM2 and OpenSC are not installed",
@@ -41,7 +43,12 @@ def _run(*args: str) -> None:
 @pytest.fixture(scope="session")
 def softhsm(test_pki: TestPki, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A SoftHSM2 token in its own directory holding the test PKI's agency key and certificate
-    (under the label "agency"), and the person's (label "person")."""
+    (under the label "agency"), and the person's (label "person"). Made once per session even
+    when another test module imports this fixture (the token library reads its configuration
+    once per process)."""
+    if "softhsm" in _ONCE:
+        yield _ONCE["softhsm"]
+        return
     home = tmp_path_factory.mktemp("softhsm")
     (home / "tokens").mkdir()
     conf = home / "softhsm2.conf"
@@ -68,7 +75,9 @@ def softhsm(test_pki: TestPki, tmp_path_factory: pytest.TempPathFactory) -> Iter
         "pkcs11-tool", "--module", MODULE, "--token-label", TOKEN, "--login", "--pin", PIN,
         "--write-object", str(interm), "--type", "cert", "--label", "interm", "--id", "99",
     )  # fmt: skip
+    _ONCE["softhsm"] = TOKEN
     yield TOKEN
+    _ONCE.pop("softhsm", None)
     if old is None:
         os.environ.pop("SOFTHSM2_CONF", None)
     else:
@@ -121,7 +130,11 @@ def test_token_wrong_pin_wrong_label_wrong_agency_refused(
 
 @pytest.fixture(scope="session")
 def csc_service(test_pki: TestPki) -> Iterator[str]:
-    """certomancer-csc-dummy serving the test PKI's keys (SCAL 2: hashes pinned at authorisation)."""
+    """certomancer-csc-dummy serving the test PKI's keys (SCAL 2: hashes pinned at authorisation),
+    once per session."""
+    if "csc" in _ONCE:
+        yield _ONCE["csc"]
+        return
     port = free_port()
     exe = shutil.which("certomancer-csc") or str(Path(sys.executable).with_name("certomancer-csc"))
     process = subprocess.Popen(  # noqa: S603 — our own command line
@@ -129,8 +142,10 @@ def csc_service(test_pki: TestPki) -> Iterator[str]:
     )
     try:
         wait_for_port(port)
-        yield f"http://localhost:{port}"
+        _ONCE["csc"] = f"http://localhost:{port}"
+        yield _ONCE["csc"]
     finally:
+        _ONCE.pop("csc", None)
         process.terminate()
         process.wait(timeout=10)
 
