@@ -171,21 +171,30 @@ def _signer_info(content: asn1_cms.ContentInfo) -> tuple[asn1_cms.SignedData, as
     return signed, infos[0]
 
 
+def _identifies(sid: asn1_cms.SignerIdentifier, cert: x509.Certificate) -> bool:
+    if sid.name == "issuer_and_serial_number":
+        return bool(
+            cert.issuer == sid.chosen["issuer"] and cert.serial_number == sid.chosen["serial_number"].native
+        )
+    return bool(cert.key_identifier == sid.chosen.native)
+
+
 def _signer_certificate(signed: asn1_cms.SignedData, info: asn1_cms.SignerInfo) -> x509.Certificate | None:
-    sid = info["sid"]
     for choice in signed["certificates"] or []:
-        if choice.name != "certificate":
-            continue
-        cert: x509.Certificate = choice.chosen
-        if sid.name == "issuer_and_serial_number":
-            if (
-                cert.issuer == sid.chosen["issuer"]
-                and cert.serial_number == sid.chosen["serial_number"].native
-            ):
-                return cert
-        elif cert.key_identifier == sid.chosen.native:
-            return cert
+        if choice.name == "certificate" and _identifies(info["sid"], choice.chosen):
+            return choice.chosen
     return None
+
+
+def _with_certificate(content: asn1_cms.ContentInfo, cert: x509.Certificate) -> asn1_cms.ContentInfo:
+    """Some vendor software sends the signer info without the certificate: the registered one
+    is added (the certificate set is outside what the signature covers), so a checker finds it."""
+    signed = content["content"]
+    present = list(signed["certificates"]) if signed["certificates"].native else []
+    signed["certificates"] = asn1_cms.CertificateSet(
+        [*present, asn1_cms.CertificateChoices("certificate", cert)]
+    )
+    return asn1_cms.ContentInfo.load(content.dump(force=True))
 
 
 def check_cms(*, row: PreparedSignature, data: bytes) -> asn1_cms.ContentInfo:
@@ -205,6 +214,10 @@ def check_cms(*, row: PreparedSignature, data: bytes) -> asn1_cms.ContentInfo:
         raise SignatureError(_("What was sent back is not a CMS (PKCS#7) signature."), field="cms") from exc
     cert = _signer_certificate(signed, info)
     expected = certificate_of(row.key)
+    if cert is None and _identifies(info["sid"], expected):
+        content = _with_certificate(content, expected)
+        signed, info = _signer_info(content)
+        cert = expected
     if cert is None or cert.dump() != expected.dump():
         raise SignatureError(
             _("The signature was made with another certificate than the one registered for “%(key)s”.")

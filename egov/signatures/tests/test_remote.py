@@ -144,3 +144,21 @@ def test_api_exchange(trusted: TestPki, signer_person: Any) -> None:
     stranger = Client()
     sign_in(stranger, _person("nguoila"))
     assert stranger.get(url).status_code == 404
+
+
+def test_device_signature_without_its_certificate_gets_the_registered_one(
+    trusted: TestPki, signer_person: Any
+) -> None:
+    from asn1crypto import cms
+
+    user, key = signer_person
+    prepared = remote.prepare(data=plain_pdf(), key=key, field_name="p", by=user, target="test:8")
+    content = cms.ContentInfo.load(device_sign(trusted, "person", prepared.digest))
+    del content["content"]["certificates"]  # what some vendor plugins send: the signer info only
+    bare = content.dump(force=True)
+    signed = remote.complete(prepared_id=prepared.id, cms=bare, by=user)
+    found = validate_pdf(signed).signatures[0]
+    # Intact and by the registered person; the chain above is the sender's to include (here
+    # the intermediate is missing, so the trust verdict rests on the trust roots alone).
+    assert found.intact and found.signer == "Nguyễn Văn An"
+    assert found.certificate_serial.upper() == key.serial.upper()
