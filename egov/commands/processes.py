@@ -221,6 +221,19 @@ def run_periodic_jobs() -> dict[str, int]:
         "audit_anchor_published": _publish_audit_anchor(),
         # CRLs and OCSP responses that are due, so signature checks never need the network.
         **_revocation_refresh(),
+        **_signature_jobs(),
+    }
+
+
+def _signature_jobs() -> dict[str, int]:
+    # After setup_django(): the signature services import models.
+    from egov.signatures.remote import purge_expired
+    from egov.signatures.services_keys import keys_expiry_warn
+
+    return {
+        # Certificates ending within 30 and 7 days: the agency's unit administrators are told once.
+        "signing_keys_expiry_warned": keys_expiry_warn(),
+        "device_signatures_purged": purge_expired(),
     }
 
 

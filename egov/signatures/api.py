@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from egov.core.api import ErrorOut, error_body
+from egov.signatures.api_keys import router as keys_router
 from egov.signatures.schemas import SignatureCheckOut
 from egov.signatures.views_check import CheckRefused, check_uploaded, memory_only, too_large
 
@@ -51,3 +52,7 @@ def check(request: HttpRequest) -> Any:
         if fields is None:
             return Status(exc.status, error_body(code, str(exc)))
         return Status(exc.status, error_body(code, _("The data is not valid."), fields))
+
+
+# The signer's own device: the signing exchange (egov/signatures/api_keys.py).
+router.add_router("", keys_router)

@@ -235,3 +235,6 @@ class SigningRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} · {self.kind}"
+
+
+from egov.signatures.models_remote import PreparedSignature  # noqa: E402,F401
