@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import shutil
 import subprocess
+from collections.abc import Iterator
 
 import pytest
 from django.utils import timezone
@@ -18,6 +19,15 @@ from egov.signatures.tests.helpers_valid import fetch_revocation, install_revoca
 from egov.signatures.validation import validate_pdf
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_reasons() -> Iterator[None]:
+    """The reasons below are matched on their English source text."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 
 
 def test_revoked_certificate_is_invalid_from_the_cached_crl_and_ocsp(trusted: TestPki) -> None:
