@@ -6,3 +6,9 @@ class DocumentsConfig(AppConfig):
     name = "egov.documents"
     verbose_name = _("Documents and work files")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The own-device signing exchange hands signed drafts back to the document services.
+        from egov.documents.services.signing import register_device_handler
+
+        register_device_handler()

@@ -237,4 +237,4 @@ class SigningRecord(models.Model):
         return f"{self.target} · {self.kind}"
 
 
-from egov.signatures.models_remote import PreparedSignature  # noqa: E402,F401
+from egov.signatures.models_remote import PreparedSignature as PreparedSignature  # noqa: E402

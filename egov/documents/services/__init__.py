@@ -80,6 +80,7 @@ from egov.documents.services.signing import (
     SignOnDevice,
     document_copy,
     document_sign,
+    document_sign_device_prepare,
     document_signed_by,
 )
 from egov.documents.services.sweeps import (
@@ -131,6 +132,7 @@ __all__ = [
     "document_recall",
     "document_replace",
     "document_sign",
+    "document_sign_device_prepare",
     "document_signed_by",
     "documents_sweep",
     "draft_abandon",

@@ -49,12 +49,13 @@ from egov.documents.services.common import audit, document_file_store
 from egov.documents.signing_state import agency_key, last_draft, person_key, person_signature
 from egov.documents.workflow import Action, holding_agencies, require
 from egov.orgs.models import Unit
-from egov.signatures import layout
+from egov.signatures import layout, remote
 from egov.signatures.appearance import person_appearance, seal_appearance, stamp_appearance
 from egov.signatures.errors import SignatureError
 from egov.signatures.keys import signer_for
-from egov.signatures.models import KeyBackend, SignatureKind, SigningKey, SigningRecord
+from egov.signatures.models import KeyBackend, PreparedSignature, SignatureKind, SigningKey, SigningRecord
 from egov.signatures.pdf import read_pdf
+from egov.signatures.remote import Prepared
 from egov.signatures.services import signing_record_add
 from egov.signatures.signing import Box, Level, sign_pdf
 
@@ -244,6 +245,91 @@ def document_sign(*, document: Document, by: Actor) -> DocumentFile:
             source_file=source,
         )
     return record
+
+
+# --- the person's signature made on their own device ----------------------------------------
+
+DEVICE_KIND = "documents.person"
+
+
+def document_sign_device_prepare(*, document: Document, by: Actor) -> Prepared:
+    """For a person whose key is on their own device: the last draft version is prepared with
+    their signature field and image, and the digest their token must sign is returned. Nothing
+    of the document changes until the device's signature comes back (:func:`_device_signed`)."""
+    document = Document.objects.select_related("issuer_unit", "drafting_unit").get(pk=document.pk)
+    require(Action.SIGN, by, document)
+    source = last_draft(document)
+    if source is None:
+        raise DocumentError(_("There is no draft version to sign."), field="file")
+    key = person_key(by)
+    if key is None or key.backend != KeyBackend.CLIENT:
+        raise DocumentError(_("Your signing key is not on your own device."), field="key")
+    data = _pdf_bytes(source)
+    try:
+        image = person_appearance(by)
+        box = layout.person_box(
+            data,
+            signer_name=document.signer_name,
+            signer_position=document.signer_position,
+            image_px=image.px,
+            width_mm=image.image.width_mm,
+        )
+        return remote.prepare(
+            data=data,
+            key=key,
+            field_name=f"person-{by.pk}",
+            box=box,
+            appearance=image.appearance,
+            reason=f"{document.signer_position} {document.signer_name}".strip(),
+            by=by,
+            target=f"{DEVICE_KIND}:{document.pk}:{source.pk}",
+        )
+    except SignatureError as exc:
+        raise _refused(exc) from exc
+
+
+def _device_signed(prepared: PreparedSignature, signed: bytes) -> None:
+    """The device's signature came back (inside :func:`remote.complete`'s transaction): store
+    the signed version as if signed here, or refuse when the document moved on meanwhile."""
+    _kind, document_id, source_id = prepared.target.split(":")
+    by = prepared.prepared_by
+    document = _locked(Document(pk=int(document_id)))
+    try:
+        require(Action.SIGN, by, document)
+    except DocumentError as exc:
+        raise SignatureError(str(exc)) from exc
+    current = last_draft(document)
+    if current is None or current.pk != int(source_id):
+        raise SignatureError(
+            _("A new version was added meanwhile; open the document again and sign that one.")
+        )
+    with current.file.open("rb") as handle:
+        source_bytes = bytes(handle.read())
+    record = _store(
+        document=document,
+        data=signed,
+        role=FileRole.DRAFT,
+        name=_signed_name(current.name, "da-ky"),
+        by=by,
+        source=current,
+        comment=_("Signed by %(name)s") % {"name": by.get_full_name() or by.username},
+    )
+    _log(
+        kind=SignatureKind.PERSON,
+        key=prepared.key,
+        by=by,
+        document=document,
+        source=source_bytes,
+        result=record,
+        result_bytes=signed,
+        source_file=current,
+        device=True,
+    )
+
+
+def register_device_handler() -> None:
+    """Called once at start-up (DocumentsConfig.ready)."""
+    remote.register_completion(DEVICE_KIND, _device_signed)
 
 
 # --- the agency's signature at issue -------------------------------------------------------------

@@ -196,6 +196,12 @@ CASES: list[Case] = [
         "POST",
         {"copy-form": "sao_y"},
     ),
+    # Signing on one's own device: a request is seen only by who prepared it (nobody here).
+    Case(
+        "documents:sign_device",
+        lambda w: f"/documents/{_pk(w, 'approved')}/sign-on-device/00000000-0000-4000-8000-000000000000/",
+        (A, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ),
     Case(
         f"POST {API}/drafts/{{document_id}}/sign",
         lambda w: f"{API}/drafts/{_pk(w, 'approved')}/sign",

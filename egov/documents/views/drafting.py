@@ -43,7 +43,7 @@ from egov.documents.views.drafting_forms import (
     draft_form_values,
     drafting_units,
 )
-from egov.documents.views.signing import CopyFormForm, sign_panel
+from egov.documents.views.signing import CopyFormForm, sign_device, sign_panel
 from egov.documents.workflow import Action, available_actions, require
 from egov.orgs.models import Unit
 
@@ -266,6 +266,14 @@ def document_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             done = ACTIONS[action][1](user, document, form.cleaned_data)
         except ActionForbidden as exc:
             raise PermissionDenied(str(exc)) from exc
+        except services.SignOnDevice:
+            # The key is on the signer's own device: prepare the digest and send them there.
+            try:
+                prepared = services.document_sign_device_prepare(document=document, by=user)
+            except DocumentError as exc:
+                _refuse(form, exc)
+            else:
+                return redirect("documents:sign_device", pk=document.pk, request_id=prepared.id)
         except DocumentError as exc:
             _refuse(form, exc)
         else:
@@ -414,6 +422,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/", document_detail, name="document"),
     path("<int:pk>/edit/", draft_edit, name="draft_edit"),
     path("<int:pk>/act/<str:action>/", document_action, name="document_action"),
+    path("<int:pk>/sign-on-device/<uuid:request_id>/", sign_device, name="sign_device"),
     path("<int:pk>/issue/", document_issue, name="document_issue"),
     path("<int:pk>/files/<int:file_pk>/", document_file, name="document_file"),
 ]
