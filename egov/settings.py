@@ -291,6 +291,14 @@ EGOV_AUDIT_ANCHOR_DIR = env_path("EGOV_AUDIT_ANCHOR_DIR", str(DATA_DIR / "audit-
 # Digital signatures (docs/signatures.md): the RFC 3161 time-stamping authority (empty: PAdES
 # B-B, no timestamp) and the font of text stamps (units-per-em 1000: Noto).
 EGOV_SIGNING_TSA_URL = env_str("EGOV_SIGNING_TSA_URL", "")
+# Token libraries (PKCS#11) and remote signing services (CSC API base URLs) a unit administrator
+# may choose from: a library is code the server loads, a URL one it calls, so the operator lists
+# them (comma-separated); documents filed for at least this many years get PAdES B-LTA.
+EGOV_PKCS11_MODULES = env_list(
+    "EGOV_PKCS11_MODULES", [m for m in ["/usr/lib/softhsm/libsofthsm2.so"] if Path(m).exists()]
+)
+EGOV_CSC_SERVICES = env_list("EGOV_CSC_SERVICES", [])
+EGOV_SIGNING_LONG_TERM_YEARS = env_int("EGOV_SIGNING_LONG_TERM_YEARS", 10, minimum=1)
 EGOV_STAMP_FONT = env_str("EGOV_STAMP_FONT", "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf")
 EGOV_AUDIT_ANCHOR_EMAIL = env_str("EGOV_AUDIT_ANCHOR_EMAIL", "")
 EGOV_AUDIT_ANCHOR_MINUTES = env_int("EGOV_AUDIT_ANCHOR_MINUTES", 60, minimum=1)
