@@ -319,8 +319,12 @@ def load_demo_keys(running: DemoPki, *, by: User | None) -> int:
     from egov.signatures.services import new_secret, signing_key_add_pkcs12, trust_root_add
 
     arch = pki.load_arch(running.config)
-    trust_root_add(certificate=bytes(arch.get_cert("root").dump()), name=DEMO_ROOT_LABEL, kind=RootKind.DEMO,
-                   by=by)  # fmt: skip
+    # ECDSA signatures differ on every signing, so certomancer issues the root anew (same key and
+    # name, other bytes) each time it loads the configuration: the first one is kept and trusted.
+    root_file = running.directory / "root.cert.der"
+    if not root_file.is_file():
+        root_file.write_bytes(bytes(arch.get_cert("root").dump()))
+    trust_root_add(certificate=root_file.read_bytes(), name=DEMO_ROOT_LABEL, kind=RootKind.DEMO, by=by)
     known = {h.label for h in _holders()} & set(_config_labels(running))
     added = 0
     for unit in demo_agencies():
@@ -424,6 +428,7 @@ def sign_demo_results(*, per_agency: int = RESULTS_PER_AGENCY, agencies: list[Un
     from egov.dossiers.models import FileKind
     from egov.dossiers.services import dossier_attach_file
     from egov.dossiers.services.signing import dossier_result_seal, dossier_result_sign
+    from egov.dossiers.workflow import RULES, Action
 
     signed = 0
     for agency in agencies if agencies is not None else _one_stop_agencies():
@@ -432,6 +437,8 @@ def sign_demo_results(*, per_agency: int = RESULTS_PER_AGENCY, agencies: list[Un
             continue
         title = "CHỦ TỊCH" if "Ủy ban" in agency.name or "UBND" in agency.name else "GIÁM ĐỐC"
         for dossier in _demo_result_dossiers(agency, per_agency):
+            if not RULES[Action.SIGN_RESULT].allowed(leader, dossier):
+                continue  # decided by another unit's people (a hand-over)
             with transaction.atomic():
                 pdf = result_pdf(dossier, title, _leader_name(leader))
                 dossier_attach_file(

@@ -199,7 +199,7 @@ RULES: dict[Action, Rule] = {
 
 def _competent_person(user: Visitor, dossier: Dossier) -> bool:
     """Whoever recorded the decision, or anyone holding the deciding step's role (leader, head
-    of division) over the resolving agency."""
+    of division) or the agency leader's over the resolving agency."""
     if not is_staff_user(user):
         return False
     decides = deciding_order(dossier)
@@ -207,7 +207,8 @@ def _competent_person(user: Visitor, dossier: Dossier) -> bool:
     if role not in {r.value for r in _SIGNING_ROLES}:
         role = Role.AGENCY_LEADER
     finished = dossier.steps.filter(order=decides, finished_by_id=user.pk).exists() if decides else False
-    return finished or _covers(user, {role}, dossier.resolving_unit)
+    # A leader takes over a head of division's signature, never the other way round.
+    return finished or _covers(user, {role, Role.AGENCY_LEADER.value}, dossier.resolving_unit)
 
 
 def _agency_clerk(user: Visitor, dossier: Dossier) -> bool:
