@@ -260,7 +260,16 @@ def run_periodic_jobs() -> dict[str, int]:
         # Files whose text the worker has not extracted yet (a lost task, a worker that was down).
         "document_texts_extracted": files_extract_pending(),
         "audit_anchor_published": _publish_audit_anchor(),
+        # CRLs and OCSP responses that are due, so signature checks never need the network.
+        **_revocation_refresh(),
     }
+
+
+def _revocation_refresh() -> dict[str, int]:
+    from egov.signatures.revocation import revocation_refresh
+
+    counts = revocation_refresh(throttle=True)
+    return {f"revocation_{k}": v for k, v in counts.items()}
 
 
 def _publish_audit_anchor() -> int:

@@ -50,6 +50,7 @@ from egov.documents.permissions import (
     work_files_visible_to,
 )
 from egov.documents.selectors import profile_for
+from egov.documents.signing_state import agency_signs, competent_person_id, person_signature
 from egov.orgs.models import Unit, path_prefixes
 
 
@@ -72,10 +73,12 @@ class Action(StrEnum):
     SUBMIT_REVIEW = "submit_review"
     APPROVE = "approve"
     SEND_BACK = "send_back"
+    SIGN = "sign"
     ISSUE = "issue"
     RECALL = "recall"
     REPLACE = "replace"
     ABANDON = "abandon"
+    COPY = "copy"
     # On a secret document: who else may read it.
     GRANT_ACCESS = "grant_access"
     REVOKE_ACCESS = "revoke_access"
@@ -208,6 +211,36 @@ def _issuer_clerk_or_leader(user: Visitor, document: Document) -> bool:
     return unit is not None and (is_clerk_of(user, unit) or is_leader_of(user, unit))
 
 
+# --- digital signatures (egov/documents/signing_state.py, docs/signatures/docs.md) ---------
+
+
+def _competent(user: Visitor, document: Document) -> bool:
+    """The person who gave the final approval signs as the competent person."""
+    return is_staff_user(user) and competent_person_id(document) == user.pk
+
+
+def _not_signed(document: Document) -> bool:
+    return _drafted_here(document) and person_signature(document) is None
+
+
+def _signed_if_agency_signs(document: Document) -> bool:
+    """Where the agency signs electronically, only what the competent person signed is issued."""
+    return not agency_signs(document) or person_signature(document) is not None
+
+
+def _unsigned_refusal(document: Document) -> str | None:
+    if _signed_if_agency_signs(document):
+        return None
+    return gettext(
+        "The competent person has not signed this document yet: the agency's signature goes only on a document they have signed."
+    )
+
+
+def _holding_clerk(user: Visitor, document: Document) -> bool:
+    """A clerk of an agency that holds the document makes its electronic copies."""
+    return is_staff_user(user) and any(is_clerk_of(user, a) for a in holding_agencies(document))
+
+
 def _drafted_here(document: Document) -> bool:
     return document.drafting_unit_id is not None
 
@@ -266,13 +299,21 @@ RULES: dict[Action, Rule] = {
     Action.ABANDON: Rule(Document, frozenset({DraftState.DRAFT}), _drafter, when=_drafted_here),
     Action.APPROVE: Rule(Document, frozenset({DraftState.IN_REVIEW}), _reviewer),
     Action.SEND_BACK: Rule(Document, frozenset({DraftState.IN_REVIEW}), _reviewer),
-    Action.ISSUE: Rule(Document, frozenset({DraftState.APPROVED}), _issuer_clerk),
+    Action.SIGN: Rule(Document, frozenset({DraftState.APPROVED}), _competent, when=_not_signed),
+    Action.ISSUE: Rule(
+        Document,
+        frozenset({DraftState.APPROVED}),
+        _issuer_clerk,
+        when=_signed_if_agency_signs,
+        refusal=_unsigned_refusal,
+    ),
     Action.RECALL: Rule(
         Document, frozenset({DraftState.ISSUED}), _issuer_clerk_or_leader, when=_drafted_here
     ),
     Action.REPLACE: Rule(
         Document, frozenset({DraftState.ISSUED}), _issuer_clerk_or_leader, when=_drafted_here
     ),
+    Action.COPY: Rule(Document, frozenset({DraftState.ISSUED}), _holding_clerk),
     Action.GRANT_ACCESS: Rule(Document, frozenset(DraftState), _holding_leader, when=_is_secret),
     Action.REVOKE_ACCESS: Rule(Document, frozenset(DraftState), _holding_leader, when=_is_secret),
 }

@@ -26,6 +26,8 @@ from egov.documents.errors import ActionForbidden, DocumentError
 from egov.documents.models import AccessKind, Document, DocumentType, Register, Secrecy, Urgency
 from egov.documents.workflow import available_actions
 from egov.orgs.models import Unit
+from egov.signatures.schemas import SignatureCheckOut
+from egov.signatures.selectors import report_json, reports_for
 
 router = Router(tags=["documents"])
 
@@ -73,6 +75,8 @@ class FileOut(Schema):
     uploaded_by_id: int | None
     uploaded_at: dt.datetime
     comment: str
+    # The stored check of a PDF's digital signatures (None: not a PDF, or not checked).
+    signature_check: SignatureCheckOut | None = None
 
 
 class ReviewOut(Schema):
@@ -166,6 +170,9 @@ def _out(document: Document, user: User) -> dict[str, Any]:
     fields = {name: getattr(document, name) for name in DocumentOut.model_fields if hasattr(document, name)}
     fields["recipients"] = list(document.recipients.order_by("pk"))
     fields["files"] = list(document.files.order_by("role", "version", "pk"))
+    checks = reports_for(f.sha256 for f in fields["files"] if f.content_type == "application/pdf")
+    for f in fields["files"]:
+        f.signature_check = report_json(checks.get(f.sha256)) if f.content_type == "application/pdf" else None
     fields["reviews"] = list(document.reviews.all())
     fields["links"] = list(document.links_out.values("kind", "target_id"))
     fields["actions"] = [str(a) for a in available_actions(user, document)]
@@ -399,3 +406,27 @@ def document_replace(request: HttpRequest, document_id: int, payload: ReplaceIn)
         services.document_replace(document=document, replacement=replacement, reason=payload.reason, by=user)
 
     return _act(request, document_id, run)
+
+
+class CopyIn(Schema):
+    form: str = "sao_y"
+
+
+@router.post(
+    "/drafts/{int:document_id}/sign",
+    response={200: DocumentOut, **OBJECT_ERRORS},
+    summary="Sign as the competent person (own key and handwritten image); signing again does nothing",
+)
+def document_sign(request: HttpRequest, document_id: int) -> Any:
+    return _act(request, document_id, lambda d, u: services.document_sign(document=d, by=u))
+
+
+@router.post(
+    "/drafts/{int:document_id}/copies",
+    response={200: DocumentOut, **OBJECT_ERRORS},
+    summary="Make an electronic copy (sao y) signed by the clerk's agency",
+)
+def document_copy(request: HttpRequest, document_id: int, payload: CopyIn) -> Any:
+    return _act(
+        request, document_id, lambda d, u: services.document_copy(document=d, form=payload.form, by=u)
+    )

@@ -22,6 +22,7 @@ from egov.documents.models.handling import (
 )
 from egov.documents.models.registers import DocumentProfile, Register, RegisterCounter
 from egov.documents.models.search import SearchEntry
+from egov.documents.models.signing import CopyForm, ElectronicCopy
 from egov.documents.models.vocab import (
     OPEN_ASSIGNMENT_STATES,
     OPEN_ENTRY_STATES,
@@ -63,6 +64,7 @@ __all__ = [
     "Assignment",
     "AssignmentRole",
     "AssignmentState",
+    "CopyForm",
     "Delegation",
     "Direction",
     "Document",
@@ -71,6 +73,7 @@ __all__ = [
     "DocumentProfile",
     "DocumentType",
     "DraftState",
+    "ElectronicCopy",
     "Entry",
     "EntryState",
     "ExtensionRequest",

@@ -166,6 +166,7 @@ class FileRole(models.TextChoices):
     DRAFT = "draft", _("Draft version")
     SCAN = "scan", _("Scan of the paper original")
     WORKING = "working", _("Working file")
+    COPY = "copy", _("Electronic copy")
 
 
 class TextState(models.TextChoices):

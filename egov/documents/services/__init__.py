@@ -76,6 +76,12 @@ from egov.documents.services.search import (
     saved_search_create,
     saved_search_delete,
 )
+from egov.documents.services.signing import (
+    SignOnDevice,
+    document_copy,
+    document_sign,
+    document_signed_by,
+)
 from egov.documents.services.sweeps import (
     documents_sweep,
 )
@@ -106,6 +112,7 @@ __all__ = [
     "Export",
     "IssuePreview",
     "RecipientIn",
+    "SignOnDevice",
     "WrongState",
     "access_grant",
     "access_record",
@@ -117,11 +124,14 @@ __all__ = [
     "check_register",
     "delegation_create",
     "delegation_revoke",
+    "document_copy",
     "document_file_store",
     "document_issue",
     "document_profile_save",
     "document_recall",
     "document_replace",
+    "document_sign",
+    "document_signed_by",
     "documents_sweep",
     "draft_abandon",
     "draft_create",

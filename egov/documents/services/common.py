@@ -28,6 +28,7 @@ from egov.documents.models import (
 from egov.documents.search import hooks as search_hooks
 from egov.documents.selectors import profile_for
 from egov.orgs.models import Unit
+from egov.signatures.checks import check_request as signature_check_request
 from egov.workcal import Limit, due
 from egov.workcal.selectors import calendar_for_unit
 
@@ -122,6 +123,7 @@ def document_file_store(
     name: str = "",
     comment: str = "",
     note: Any = None,
+    derived_from: DocumentFile | None = None,
 ) -> DocumentFile:
     """Store an upload checked by its content, with its SHA-256; versions count per role."""
     try:
@@ -141,12 +143,16 @@ def document_file_store(
         uploaded_at=timezone.now(),
         comment=comment[:1000],
         note=note,
+        derived_from=derived_from,
         text_state=TextState.PENDING,
     )
     record.file.save(f"{document.pk}-{checked.sha256[:16]}.{checked.extension}", upload, save=False)
     record.save()
     # Its text is extracted by the worker (PDF text layer, else OCR), then searchable.
     search_hooks.file_stored(record.pk, document.pk)
+    if checked.content_type == "application/pdf":
+        # Its signatures are checked by the worker; the document page shows the result.
+        signature_check_request(sha256=checked.sha256, storage_name=record.file.name or "")
     return record
 
 

@@ -211,7 +211,6 @@ def _save_issued(document: Document) -> None:
         ) from exc
 
 
-@transaction.atomic
 def document_issue(
     *,
     document: Document,
@@ -224,7 +223,41 @@ def document_issue(
     copies: int | None = None,
 ) -> Document:
     """Issue an approved draft: the next number of the register for the year (locked, no gap,
-    no duplicate), the notation and the identifier; internal recipients receive it at once."""
+    no duplicate), the notation and the identifier; internal recipients receive it at once.
+    Where the issuing agency has a signing key, the agency's signature is made first, outside
+    the transaction (a time-stamping authority may be slow), and stored with the issue
+    (:mod:`egov.documents.services.signing`)."""
+    from egov.documents.services.signing import issue_prepare
+
+    prepared = issue_prepare(
+        document=document, register=register, by=by, issued_on=issued_on, main_file=main_file
+    )
+    return _document_issue(
+        document=document,
+        register=register,
+        by=by,
+        issued_on=issued_on,
+        main_file=main_file,
+        signer_position=signer_position,
+        signer_name=signer_name,
+        copies=copies,
+        prepared=prepared,
+    )
+
+
+@transaction.atomic
+def _document_issue(
+    *,
+    document: Document,
+    register: Register,
+    by: Actor,
+    issued_on: dt.date | None,
+    main_file: Any,
+    signer_position: str,
+    signer_name: str,
+    copies: int | None,
+    prepared: Any,
+) -> Document:
     document = (
         Document.objects.select_for_update(of=("self",))
         .select_related("issuer_unit", "drafting_unit")
@@ -250,7 +283,12 @@ def document_issue(
     document.state = DraftState.ISSUED
     document.issued_at, document.issued_by = timezone.now(), by
     _save_issued(document)
-    main = _store_main(document, main_file, draft, by)
+    if prepared is not None:
+        from egov.documents.services.signing import issue_apply
+
+        main = issue_apply(prepared=prepared, document=document, by=by)
+    else:
+        main = _store_main(document, main_file, draft, by)
     delivered = _deliver(document, by)
     audit(
         AuditEvent.DOCUMENT_ISSUED,

@@ -18,6 +18,7 @@ from egov.documents import services
 from egov.documents.models import DocumentProfile, Register, RegisterKind
 from egov.orgs import services as org_services
 from egov.orgs.models import Unit, UnitKind, UnitLevel
+from egov.signatures.tests.conftest import test_pki, trusted  # noqa: F401 — the signing tests' PKI
 
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"

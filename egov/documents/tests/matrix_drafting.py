@@ -180,4 +180,36 @@ CASES: list[Case] = [
         lambda w: {"replacement_id": w.extra["issued"].pk, "reason": "Thay"},
         json=True,
     ),
+    # Digital signatures: the competent person signs (the leader approved last; no key in the
+    # matrix world, so the one allowed gets the refusal), a clerk of a holding agency copies.
+    Case(
+        "documents:document_action",
+        lambda w: f"/documents/{_pk(w, 'approved')}/act/sign/",
+        (A, 404, 403, 422, 403, 403, 404, 404, 404, 403),
+        "POST",
+        {},
+    ),
+    Case(
+        "documents:document_action",
+        lambda w: f"/documents/{_pk(w, 'issued')}/act/copy/",
+        (A, 404, 422, 403, 403, 403, 404, 404, 404, 403),
+        "POST",
+        {"copy-form": "sao_y"},
+    ),
+    Case(
+        f"POST {API}/drafts/{{document_id}}/sign",
+        lambda w: f"{API}/drafts/{_pk(w, 'approved')}/sign",
+        (U, 404, 403, 422, 403, 403, 404, 404, 404, 403),
+        "POST",
+        {},
+        json=True,
+    ),
+    Case(
+        f"POST {API}/drafts/{{document_id}}/copies",
+        lambda w: f"{API}/drafts/{_pk(w, 'issued')}/copies",
+        (U, 404, 422, 403, 403, 403, 404, 404, 404, 403),
+        "POST",
+        {"form": "sao_y"},
+        json=True,
+    ),
 ]

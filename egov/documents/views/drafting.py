@@ -43,6 +43,7 @@ from egov.documents.views.drafting_forms import (
     draft_form_values,
     drafting_units,
 )
+from egov.documents.views.signing import CopyFormForm, sign_panel
 from egov.documents.workflow import Action, available_actions, require
 from egov.orgs.models import Unit
 
@@ -232,6 +233,7 @@ def document_detail(
         "forms": {name: bound.get(name) or _form(document, name) for name in names},
         "can_edit": "add_version" in names,
         "can_issue": Action.ISSUE in available_actions(user, document),
+        "signing": sign_panel(user, document),
         "error": error,
         "failed_action": failed[0] if failed else "",
         "failed_form": failed[1] if failed else None,
@@ -249,6 +251,9 @@ def document_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     document = selectors.document_get_for_user(user=user, pk=pk)
+    if action == Action.SIGN and services.document_signed_by(document, user):
+        messages.info(request, _("You have already signed this document."))  # a second click
+        return redirect(document)
     try:
         require(Action.EDIT_DRAFT if action == "add_version" else action, user, document)
     except ActionForbidden as exc:
@@ -301,6 +306,18 @@ def _abandon(user: User, document: Document, data: dict[str, Any]) -> str:
     return _("The draft was abandoned.")
 
 
+@_action(Action.SIGN, EmptyForm)
+def _sign(user: User, document: Document, data: dict[str, Any]) -> str:
+    services.document_sign(document=document, by=user)
+    return _("Signed. The signed version is kept beside the unsigned one.")
+
+
+@_action(Action.COPY, CopyFormForm)
+def _copy(user: User, document: Document, data: dict[str, Any]) -> str:
+    copy = services.document_copy(document=document, form=data["form"], by=user)
+    return _("Electronic copy %(n)s made.") % {"n": copy.number_notation}
+
+
 @_action(Action.RECALL, ReasonForm)
 def _recall(user: User, document: Document, data: dict[str, Any]) -> str:
     services.document_recall(document=document, reason=data["reason"], by=user)
@@ -351,7 +368,12 @@ def document_issue(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(document)
     if request.method != "POST":
         form = IssueForm(document=document)
-        context = {"d": document, "form": form, "previews": _previews(document, form)}
+        context = {
+            "d": document,
+            "form": form,
+            "previews": _previews(document, form),
+            "signing": sign_panel(user, document),
+        }
         return render(request, "documents/drafting/issue.html", context)
     form = IssueForm(request.POST, request.FILES, document=document)
     if form.is_valid():
@@ -375,7 +397,12 @@ def document_issue(request: HttpRequest, pk: int) -> HttpResponse:
             document.refresh_from_db()
             messages.success(request, _("Issued as %(n)s.") % {"n": document.number_notation})
             return redirect(document)
-    context = {"d": document, "form": form, "previews": _previews(document, form)}
+    context = {
+        "d": document,
+        "form": form,
+        "previews": _previews(document, form),
+        "signing": sign_panel(user, document),
+    }
     return render(request, "documents/drafting/issue.html", context, status=422)
 
 

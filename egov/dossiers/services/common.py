@@ -27,6 +27,7 @@ from egov.dossiers.models import (
     Timeliness,
 )
 from egov.orgs.models import Unit
+from egov.signatures.checks import check_request as signature_check_request
 from egov.workcal import Status, classify
 
 # ---------------------------------------------------------------- helpers
@@ -172,6 +173,9 @@ def dossier_attach_file(
     )
     record.file.save(f"{dossier.pk}-{checked.sha256[:16]}.{checked.extension}", upload, save=False)
     record.save()
+    if checked.content_type == "application/pdf":
+        # Its signatures are checked by the worker; the dossier page shows the result.
+        signature_check_request(sha256=checked.sha256, storage_name=record.file.name or "")
     return record
 
 
