@@ -462,6 +462,18 @@ def _one_stop_agencies() -> list[Unit]:
     return [units["commune_committee"], units["department"]]
 
 
+def fetch_demo_revocation(running: DemoPki) -> int:
+    """The CRLs and OCSP responses of the demo's certificates, fetched from the demo PKI now (as
+    the revocation job would), so that the demo's signed files check as valid offline."""
+    from asn1crypto import x509
+
+    from egov.signatures.revocation import fetch_sources, known_certificates, sources_for
+
+    certificates = known_certificates()
+    certificates.append(x509.Certificate.load(bytes(pki.load_arch(running.config).get_cert("tsa").dump())))
+    return int(fetch_sources(sources_for(certificates), force=True).get("fetched", 0))
+
+
 def load_demo_signatures(running: DemoPki, *, by: User | None) -> dict[str, float]:
     """Keys, root and images, then the signed results; what it did and how long each part took."""
     from django.test.utils import override_settings
@@ -472,7 +484,9 @@ def load_demo_signatures(running: DemoPki, *, by: User | None) -> dict[str, floa
     wait_for_port(running.port)  # the time-stamping authority is up before anything is signed
     with override_settings(EGOV_SIGNING_TSA_URL=running.tsa_url):
         results = sign_demo_results()
+    fetched = fetch_demo_revocation(running)
     return {
+        "revocation_fetched": fetched,
         "keys": keys,
         "keys_seconds": round(after_keys - started, 2),
         "results": results,
