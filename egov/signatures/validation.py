@@ -54,6 +54,8 @@ class SignatureResult:
     reasons: list[str] = field(default_factory=list)
     # Judged at the timestamp's time because the certificate has expired since.
     judged_at_timestamp: bool = False
+    # A document timestamp (B-LTA), not a person's or agency's signature.
+    is_document_timestamp: bool = False
     # The certificates the signature carries (signer first, then the chain and the timestamp
     # authority's), base64 DER: the revocation job reads their CRL and OCSP addresses.
     chain: list[str] = field(default_factory=list)
@@ -335,10 +337,52 @@ def _check_one(embedded: Any, material: Material, context: Any) -> SignatureResu
     )
 
 
+def _check_timestamp(embedded: Any, context: Any) -> SignatureResult:
+    """A document timestamp (PAdES B-LTA's archive timestamp): the bytes it covers are intact and
+    the time-stamping authority's certificate leads to a trusted root."""
+    from pyhanko.sign.validation import validate_pdf_timestamp
+    from pyhanko.sign.validation.errors import SignatureValidationError
+
+    try:
+        cert = embedded.signer_cert
+    except Exception:  # reported below as an unreadable timestamp
+        cert = None
+    base = _base(embedded, cert)
+    try:
+        status = validate_pdf_timestamp(embedded, validation_context=context)
+    except (SignatureValidationError, ValueError, TypeError, KeyError) as exc:
+        status, error = None, str(exc)
+    else:
+        error = ""
+    intact = bool(status is not None and status.intact and status.valid)
+    trusted = bool(status is not None and status.trusted)
+    reasons: list[str] = []
+    if status is None:
+        reasons.append(_("The document timestamp cannot be read: %(error)s") % {"error": error})
+    elif not intact:
+        reasons.append(_("The file was changed after its document timestamp."))
+    elif not trusted:
+        reasons.append(_("The document timestamp's authority does not lead to a trusted root."))
+    when = status.timestamp if status is not None else None
+    return SignatureResult(
+        **base,
+        verdict=Verdict.INVALID if not intact else (Verdict.VALID if trusted else Verdict.UNKNOWN),
+        signing_time=_iso(when),
+        timestamp_time=_iso(when),
+        intact=intact,
+        trusted=trusted,
+        revoked=False,
+        permitted_changes=None,
+        covers_whole_file=False,
+        reasons=reasons,
+        is_document_timestamp=True,
+    )
+
+
 def _summary(verdict: str, results: list[SignatureResult]) -> str:
     if verdict == Verdict.UNSIGNED:
         return _("The file carries no digital signature.")
-    names = ", ".join(r.signer for r in results if r.signer)
+    names = ", ".join(r.signer for r in results if r.signer and not r.is_document_timestamp)
     if verdict == Verdict.VALID:
         return _("Signed by %(names)s; unchanged since signing; certificates trusted.") % {"names": names}
     reasons = [reason for r in results if r.verdict != Verdict.VALID for reason in r.reasons]
@@ -358,7 +402,12 @@ def validate_pdf(
         return FileResult(Verdict.UNREADABLE, str(exc), [], roots_hash)
     material = (material or Material.load()).with_dss(reader)
     context = material.context(at=at)
-    results = [_check_one(sig, material, context) for sig in reader.embedded_signatures]
+    results = [
+        _check_timestamp(sig, context)
+        if sig.sig_object_type == "/DocTimeStamp"
+        else _check_one(sig, material, context)
+        for sig in reader.embedded_signatures
+    ]
     if not results:
         verdict: str = Verdict.UNSIGNED
     elif any(r.verdict == Verdict.INVALID for r in results):

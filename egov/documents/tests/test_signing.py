@@ -356,6 +356,14 @@ def test_filing_into_a_long_term_work_file_gives_b_lta(
         status = validate_pdf_signature(sig, offline)
         assert status.bottom_line, status.pretty_print_details()
     assert validate_pdf_timestamp(sigs[2], offline).valid
+    # egov's own check says the same, the archive timestamp listed as such.
+    from egov.signatures.models import RevocationData, Verdict
+    from egov.signatures.validation import validate_pdf
+
+    RevocationData.objects.all().delete()  # nothing cached: the file carries what is needed
+    result = validate_pdf(data)
+    assert result.verdict == Verdict.VALID, result.summary
+    assert [s.is_document_timestamp for s in result.signatures] == [False, False, True]
     assert SigningRecord.objects.filter(kind=SignatureKind.ARCHIVE).count() == 1
     # Filing again (another long-term file) adds nothing: the newest main text already has it.
     from egov.documents.services.signing import document_archive_signature

@@ -47,5 +47,9 @@ def sign_panel(user: Any, document: Document) -> SignPanel:
         agency_key=agency_key(document.issuer_unit) if document.drafting_unit_id else None,
         person_signed=person_signature(document) if document.drafting_unit_id else None,
         records=signing_records(document),
-        copies=list(document.copies_made.select_related("agency", "file").order_by("made_at", "pk")),
+        copies=list(
+            ElectronicCopy.objects.filter(document=document)
+            .select_related("agency", "file")
+            .order_by("made_at", "pk")
+        ),
     )
