@@ -344,6 +344,20 @@ CASES: list[Case] = [
         (A, 404, 404, 403, 404, 403, 404, 403, 403, 404, 403),
         "POST",
     ),
+    # The result's signatures (egov.dossiers.services.signing): the chairman may sign (here he
+    # has no key yet: a clear 422), only the agency's clerk releases with the seal.
+    Case(
+        "dossiers:action",
+        lambda w: f"/dossiers/{_o(w)}/sign_result/",
+        (A, 404, 404, 403, 404, 403, 404, 403, 422, 404, 403),
+        "POST",
+    ),
+    Case(
+        "dossiers:action",
+        lambda w: f"/dossiers/{_o(w)}/seal_result/",
+        (A, 404, 404, 403, 404, 403, 404, 403, 403, 404, 403),
+        "POST",
+    ),
     # ------------------------------------------------------------ statistics and plans
     Case("reports:ii06a", lambda w: "/reports/ii06a/", (A, 403, 403, 200, 200, 200, 200, 200, 200, 200, 200)),
     Case(
@@ -524,6 +538,22 @@ CASES: list[Case] = [
         (U, 404, 404, 403, 404, 403, 404, 403, 200, 404, 403),
         "POST",
         {"outcome": "approved"},
+        True,
+    ),
+    Case(
+        "POST /api/v1/dossiers/{dossier_id}/{action}",
+        lambda w: f"/api/v1/dossiers/{_o(w)}/sign_result",
+        (U, 404, 404, 403, 404, 403, 404, 403, 422, 404, 403),
+        "POST",
+        {},
+        True,
+    ),
+    Case(
+        "POST /api/v1/dossiers/{dossier_id}/{action}",
+        lambda w: f"/api/v1/dossiers/{_o(w)}/seal_result",
+        (U, 404, 404, 403, 404, 403, 404, 403, 403, 404, 403),
+        "POST",
+        {},
         True,
     ),
     Case(

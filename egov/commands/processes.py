@@ -17,6 +17,7 @@ from egov.commands.bootstrap import Subparsers, manage, setup_django
 
 if TYPE_CHECKING:
     from egov.demo.loader import DemoLogin
+    from egov.demo.signatures import DemoPki
 
 RESTART_DELAY = 1.0  # seconds before the first restart of a crashed child; doubles up to the maximum
 RESTART_DELAY_MAX = 30.0
@@ -49,15 +50,17 @@ def scheduler_cmd() -> list[str]:
 
 
 def _process_name(cmd: list[str]) -> str:
-    return next((name for name in ("gunicorn", "worker", "scheduler") if name in cmd), " ".join(cmd[:4]))
+    names = ("gunicorn", "worker", "scheduler", "animate")
+    return next((name for name in names if name in cmd), " ".join(cmd[:4]))
 
 
 class _Children:
     """The supervised children, with when each started, its next restart delay and when it restarts."""
 
-    def __init__(self, commands: list[list[str]]) -> None:
+    def __init__(self, commands: list[list[str]], running: Sequence[subprocess.Popen[bytes]] = ()) -> None:
         self.commands = commands
-        self.procs = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603 - our own interpreter and modules
+        # ``running``: children already started for the first commands (the demo's PKI).
+        self.procs = [*running, *(subprocess.Popen(cmd) for cmd in commands[len(running) :])]  # noqa: S603 - our own interpreter and modules
         self.started = [time.monotonic()] * len(commands)
         self.delays = [RESTART_DELAY] * len(commands)
         self.restart_at: list[float | None] = [None] * len(commands)
@@ -104,7 +107,9 @@ class _Children:
                 proc.kill()
 
 
-def run_processes(commands: list[list[str]], *, restart: bool = False) -> int:
+def run_processes(
+    commands: list[list[str]], *, restart: bool = False, running: Sequence[subprocess.Popen[bytes]] = ()
+) -> int:
     """Run the web server and worker together; on Ctrl-C or SIGTERM stop them all (a supervisor
     stopping us must not leave gunicorn or the worker running).
 
@@ -118,7 +123,7 @@ def run_processes(commands: list[list[str]], *, restart: bool = False) -> int:
         raise SystemExit(0)
 
     previous = signal.signal(signal.SIGTERM, _terminated)
-    children = _Children(commands)
+    children = _Children(commands, running)
     try:
         while True:
             code = children.poll(restart=restart)
@@ -133,7 +138,7 @@ def run_processes(commands: list[list[str]], *, restart: bool = False) -> int:
 
 
 def _print_demo_welcome(
-    args: argparse.Namespace, logins: Sequence[DemoLogin], password: str, relax_2fa: bool
+    args: argparse.Namespace, logins: Sequence[DemoLogin], password: str, relax_2fa: bool, pki_url: str = ""
 ) -> None:
     base = f"http://{args.host}:{args.port}"
     print("\negov demo is starting:")
@@ -142,6 +147,10 @@ def _print_demo_welcome(
     print(f"  citizen portal: {base}/cong-dan/")
     print(f"  API docs:      {base}/api/v1/docs")
     print(f"  health:        {base}/healthz  {base}/readyz")
+    if pki_url:
+        print(
+            f"  demo PKI:      {pki_url}/  (time stamps, OCSP, CRL; demo certificates, not for real documents)"
+        )
     print(f"\nDemo logins by journey (password for all: {password}):")
     journey = None
     width = max((len(login.username) for login in logins), default=16)
@@ -178,12 +187,44 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"egov demo: data in {settings.DATA_DIR}", flush=True)
     manage("migrate", "--no-input", "--verbosity", "0")
     logins = load_demo(province_letter_code=args.province_code)
-    _print_demo_welcome(args, logins, DEMO_PASSWORD, settings.DEMO_RELAX_2FA)
+    # The demo PKI's services run first: the signed demo data needs its time-stamping authority.
+    pki, animator = _start_demo_pki(args)
+    _print_demo_welcome(args, logins, DEMO_PASSWORD, settings.DEMO_RELAX_2FA, pki.url)
     if args.no_serve:
+        animator.terminate()
+        animator.wait(timeout=10)
         return 0
     return run_processes(
-        [gunicorn_cmd(args.host, args.port, args.workers), worker_cmd(), scheduler_cmd()], restart=True
+        [pki.command(), gunicorn_cmd(args.host, args.port, args.workers), worker_cmd(), scheduler_cmd()],
+        restart=True,
+        running=[animator],
     )
+
+
+def _start_demo_pki(args: argparse.Namespace) -> tuple[DemoPki, subprocess.Popen[bytes]]:
+    """Generate the demo PKI (first run), serve it, point every demo process at its TSA, then
+    load the demo's keys, images and signed results (egov.demo.signatures)."""
+    from django.conf import settings
+
+    from egov.accounts.models import User
+    from egov.demo.signatures import load_demo_signatures, prepare_pki, start_animator
+
+    started = time.monotonic()
+    pki = prepare_pki(port=args.pki_port or args.port + 9)
+    os.environ["EGOV_SIGNING_TSA_URL"] = settings.EGOV_SIGNING_TSA_URL = pki.tsa_url
+    animator = start_animator(pki)
+    try:
+        done = load_demo_signatures(pki, by=User.objects.filter(username="admin").first())
+    except BaseException:
+        animator.terminate()
+        raise
+    print(
+        f"egov demo: demo PKI ready in {time.monotonic() - started:.1f} s"
+        f" ({done['keys']:.0f} new keys and images in {done['keys_seconds']} s,"
+        f" {done['results']:.0f} signed one-stop results in {done['results_seconds']} s)",
+        flush=True,
+    )
+    return pki, animator
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -285,6 +326,12 @@ def add_parsers(sub: Subparsers[argparse.ArgumentParser]) -> None:
         "--province-code", default="H33", help="letter code of the demo province in agency identifiers"
     )
     demo.add_argument("--no-serve", action="store_true", help="prepare the demo database and exit")
+    demo.add_argument(
+        "--pki-port",
+        type=int,
+        default=0,
+        help="port of the demo PKI's TSA, OCSP and CRLs (default: --port + 9)",
+    )
     demo.set_defaults(func=cmd_demo)
 
     serve = sub.add_parser("serve", help="production WSGI server (gunicorn)")

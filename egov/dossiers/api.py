@@ -240,6 +240,14 @@ def _run(action: Action, dossier: Dossier, user: Actor, payload: ActionIn) -> No
         services.dossier_stop(dossier=dossier, reason=payload.reason, by=user)
     elif action == Action.WITHDRAW:
         services.dossier_withdraw(dossier=dossier, reason=payload.reason, by=user)
+    elif action == Action.SIGN_RESULT:
+        from egov.dossiers.services.signing import dossier_result_sign
+
+        dossier_result_sign(dossier=dossier, by=user)
+    elif action == Action.SEAL_RESULT:
+        from egov.dossiers.services.signing import dossier_result_seal
+
+        dossier_result_seal(dossier=dossier, by=user)
     elif action == Action.RETURN:
         services.dossier_return(
             dossier=dossier, by=user, received_by=payload.received_by, tracking=payload.tracking

@@ -44,6 +44,10 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
     RETURN = "return"
     SUBMIT_SUPPLEMENT = "submit_supplement"
+    # The result's signatures (egov.dossiers.services.signing): the competent person's, then
+    # the agency's with its seal when the agency's clerk releases it.
+    SIGN_RESULT = "sign_result"
+    SEAL_RESULT = "seal_result"
 
 
 # Senior roles take over the steps of the roles below them (a leader may sign for nobody above).
@@ -191,6 +195,42 @@ RULES: dict[Action, Rule] = {
     Action.RETURN: Rule(frozenset({DossierState.RESOLVED}), _receiving_officer),
     Action.SUBMIT_SUPPLEMENT: Rule(frozenset({DossierState.SUPPLEMENT}), _applicant, api=False),
 }
+
+
+def _competent_person(user: Visitor, dossier: Dossier) -> bool:
+    """Whoever recorded the decision, or anyone holding the deciding step's role (leader, head
+    of division) or the agency leader's over the resolving agency."""
+    if not is_staff_user(user):
+        return False
+    decides = deciding_order(dossier)
+    role = next((r for order, r in _working_orders(dossier) if order == decides), Role.AGENCY_LEADER)
+    if role not in {r.value for r in _SIGNING_ROLES}:
+        role = Role.AGENCY_LEADER
+    finished = dossier.steps.filter(order=decides, finished_by_id=user.pk).exists() if decides else False
+    # A leader takes over a head of division's signature, never the other way round.
+    return finished or _covers(user, {role, Role.AGENCY_LEADER.value}, dossier.resolving_unit)
+
+
+def _agency_clerk(user: Visitor, dossier: Dossier) -> bool:
+    """The resolving agency's clerk (văn thư), who applies the agency's signature and seal."""
+    return is_staff_user(user) and _covers(user, {Role.CLERK}, dossier.resolving_unit)
+
+
+def _result_to_sign(dossier: Dossier) -> bool:
+    from egov.dossiers.services.signing import has_unsigned_result
+
+    return has_unsigned_result(dossier)
+
+
+def _result_to_seal(dossier: Dossier) -> bool:
+    from egov.dossiers.services.signing import has_result_to_seal
+
+    return has_result_to_seal(dossier)
+
+
+_DECIDED = frozenset({DossierState.RESOLVED, DossierState.RETURNED})
+RULES[Action.SIGN_RESULT] = Rule(_DECIDED, _competent_person, when=_result_to_sign)
+RULES[Action.SEAL_RESULT] = Rule(_DECIDED, _agency_clerk, when=_result_to_seal)
 
 API_ACTIONS = frozenset(a for a, r in RULES.items() if r.api)
 

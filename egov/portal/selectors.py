@@ -32,7 +32,6 @@ from egov.dossiers.models import (
     DossierFile,
     DossierState,
     EventKind,
-    FileKind,
     Pause,
     PauseKind,
     ReturnMethod,
@@ -135,7 +134,11 @@ def result_files(dossier: Dossier) -> list[DossierFile]:
     """Result documents the applicant may download: delivered online, once resolved."""
     if dossier.return_method != ReturnMethod.ONLINE or dossier.state not in FINISHED_STATES:
         return []
-    return list(dossier.files.filter(kind=FileKind.RESULT))
+    # The newest version of each result: once signed, the signed one (with the agency's
+    # signature), never a superseded unsigned copy (egov.dossiers.services.signing).
+    from egov.dossiers.services.signing import released_results
+
+    return released_results(dossier)
 
 
 def result_file_get(*, dossier: Dossier, pk: int) -> DossierFile:

@@ -144,6 +144,9 @@ def _input(action: Action, dossier: Dossier, people: dict[str, Any]) -> dict[str
         Action.STOP: {"reason": "Không đủ điều kiện"},
         Action.WITHDRAW: {"reason": "Công dân xin rút"},
         Action.RETURN: {"received_by": "Nguyễn Văn Bình", "tracking": ""},
+        # No state here has a result file: signing is refused everywhere (test_result_signing.py).
+        Action.SIGN_RESULT: {},
+        Action.SEAL_RESULT: {},
     }[action]
     if step is not None:
         data["step_seq"] = step.seq

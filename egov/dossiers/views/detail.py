@@ -318,6 +318,32 @@ def _accept(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -> s
     }
 
 
+@_action("sign_result", AcceptForm)
+def _sign_result(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -> str:
+    from egov.dossiers.services.signing import dossier_result_sign
+
+    signed = dossier_result_sign(dossier=dossier, by=request.user)
+    if not signed:
+        return _("The result of dossier %(code)s is already signed.") % {"code": dossier.code}
+    return _("You signed the result of dossier %(code)s; the clerk applies the agency's signature.") % {
+        "code": dossier.code
+    }
+
+
+@_action("seal_result", AcceptForm)
+def _seal_result(request: AuthedRequest, dossier: Dossier, data: dict[str, Any]) -> str:
+    from egov.dossiers.services.signing import dossier_result_seal
+
+    sealed = dossier_result_seal(dossier=dossier, by=request.user)
+    if not sealed:
+        return _("The result of dossier %(code)s already carries the agency's signature.") % {
+            "code": dossier.code
+        }
+    return _("The agency's signature is applied: the result of dossier %(code)s is released.") % {
+        "code": dossier.code
+    }
+
+
 def dossier_file(request: AuthedRequest, pk: int, file_pk: int) -> FileResponse:
     """Open a stored file of the dossier (a scan the citizen uploaded, a supplement, a result)."""
     _staff_only(request)
