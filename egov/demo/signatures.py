@@ -484,8 +484,12 @@ def load_demo_signatures(running: DemoPki, *, by: User | None) -> dict[str, floa
     wait_for_port(running.port)  # the time-stamping authority is up before anything is signed
     with override_settings(EGOV_SIGNING_TSA_URL=running.tsa_url):
         results = sign_demo_results()
+        from egov.demo.signed_documents import sign_demo_documents
+
+        documents = sign_demo_documents()
     fetched = fetch_demo_revocation(running)
     return {
+        "documents": documents,
         "revocation_fetched": fetched,
         "keys": keys,
         "keys_seconds": round(after_keys - started, 2),
