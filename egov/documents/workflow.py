@@ -211,7 +211,7 @@ def _issuer_clerk_or_leader(user: Visitor, document: Document) -> bool:
     return unit is not None and (is_clerk_of(user, unit) or is_leader_of(user, unit))
 
 
-# --- digital signatures (egov/documents/signing_state.py, docs/signatures/docs.md) ---------
+# --- digital signatures (egov/documents/signing_state.py, docs/signatures.md) ---------
 
 
 def _competent(user: Visitor, document: Document) -> bool:

@@ -1,4 +1,4 @@
-"""Signing outgoing documents the way Decree 30 lays them out (docs/signatures/docs.md).
+"""Signing outgoing documents the way Decree 30 lays them out (docs/signatures.md).
 
 - :func:`document_sign`: the competent person signs the last draft version of an approved
   document with their own key and handwritten-signature image.
