@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -238,6 +239,10 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # PDF rendering and signing libraries narrate every step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "pyhanko.pdf_utils.layout": {"level": "ERROR"},
     },
 }
 
@@ -290,6 +295,9 @@ EGOV_AUDIT_ANCHOR_DIR = env_path("EGOV_AUDIT_ANCHOR_DIR", str(DATA_DIR / "audit-
 
 # Digital signatures (docs/signatures.md): the RFC 3161 time-stamping authority (empty: PAdES
 # B-B, no timestamp) and the font of text stamps (units-per-em 1000: Noto).
+# pyHanko and certomancer import cryptography's DSA support, which warns on import; egov signs
+# with RSA and ECDSA only.
+warnings.filterwarnings("ignore", message="DSA is deprecated")
 EGOV_SIGNING_TSA_URL = env_str("EGOV_SIGNING_TSA_URL", "")
 # Token libraries (PKCS#11) and remote signing services (CSC API base URLs) a unit administrator
 # may choose from: a library is code the server loads, a URL one it calls, so the operator lists

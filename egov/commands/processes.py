@@ -221,7 +221,8 @@ def _start_demo_pki(args: argparse.Namespace) -> tuple[DemoPki, subprocess.Popen
     print(
         f"egov demo: demo PKI ready in {time.monotonic() - started:.1f} s"
         f" ({done['keys']:.0f} new keys and images in {done['keys_seconds']} s,"
-        f" {done['results']:.0f} signed one-stop results in {done['results_seconds']} s)",
+        f" {done['results']:.0f} signed one-stop results and {done['documents']:.0f} decisions"
+        f" in {done['results_seconds']} s)",
         flush=True,
     )
     return pki, animator

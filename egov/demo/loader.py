@@ -311,7 +311,19 @@ JOURNEYS = {
     "catalogue": "Catalogue officer",
     "admin": "Administrator",
     "documents": DOCUMENTS_JOURNEY,
+    "signatures": "Chữ ký số: lãnh đạo ký → văn thư đóng dấu số và phát hành; người dân kiểm tra tại /signatures/check/",
 }
+# Who walks the digital-signature journey (egov.demo.signed_documents prepares a decision waiting
+# for each of them; the ward's leader and clerk sign one-stop results).
+SIGNATURE_PEOPLE = (
+    ("chutich.tinh", "chairman, provincial People's Committee: signs “… (chờ lãnh đạo ký số)”"),
+    ("vanthu.tinh", "clerk: issues “… (chờ văn thư phát hành)” with the agency's seal; makes copies"),
+    (
+        "giamdoc.syt",
+        "director, Department of Health: signs, and sets their signature image in “Chữ ký số của tôi”",
+    ),
+    ("admin", "system administrator: trust roots at /signatures/roots/"),
+)
 DEMO_COMMUNE = "30742"  # Phường Rạch Giá, the new province's administrative centre
 DEMO_DEPARTMENT = "Sở Y tế"
 
@@ -395,8 +407,9 @@ def demo_logins() -> list[DemoLogin]:
     documents = [
         ("documents", username, description, "", "") for username, description, *_rest in DOCUMENT_PEOPLE
     ]
+    signatures = [("signatures", username, description, "", "") for username, description in SIGNATURE_PEOPLE]
     return [
         DemoLogin(username, description, JOURNEYS[journey])
-        for journey, username, description, _where, _role in (*PEOPLE, *documents)
+        for journey, username, description, _where, _role in (*PEOPLE, *documents, *signatures)
         if username in found
     ]
