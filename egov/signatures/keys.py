@@ -73,12 +73,27 @@ def check_usable(key: SigningKey, *, at: dt.datetime | None = None) -> None:
         )
 
 
+def plain_name(name: x509.Name) -> str:
+    """A certificate name as a person reads it: "Common name, Organisation, Locality, Country"
+    (the values only, most specific first), instead of asn1crypto's English-labelled form."""
+    native = name.native
+    parts: list[str] = []
+    for field in ("common_name", "organizational_unit_name", "organization_name", "locality_name",
+                  "state_or_province_name", "country_name"):  # fmt: skip
+        value = native.get(field)
+        if isinstance(value, list):
+            parts.extend(str(v) for v in value)
+        elif value:
+            parts.append(str(value))
+    return ", ".join(parts) or name.human_friendly
+
+
 def describe_certificate(cert: x509.Certificate) -> dict[str, Any]:
     """The fields egov keeps of a certificate (subject, issuer, serial, validity)."""
     validity = cert["tbs_certificate"]["validity"]
     return {
-        "subject": cert.subject.human_friendly[:500],
-        "issuer": cert.issuer.human_friendly[:500],
+        "subject": plain_name(cert.subject)[:500],
+        "issuer": plain_name(cert.issuer)[:500],
         "serial": format(cert.serial_number, "X")[:80],
         "not_before": validity["not_before"].native,
         "not_after": validity["not_after"].native,

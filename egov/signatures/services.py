@@ -21,7 +21,7 @@ from egov.audit.models import AuditEvent
 from egov.audit.services import audit_record
 from egov.orgs.models import Unit
 from egov.signatures.errors import SignatureError
-from egov.signatures.keys import describe_certificate, secrets_dir
+from egov.signatures.keys import describe_certificate, plain_name, secrets_dir
 from egov.signatures.models import (
     KeyBackend,
     RootKind,
@@ -135,11 +135,11 @@ def trust_root_add(
     if existing is not None:
         return existing
     root = TrustRoot.objects.create(
-        name=(name or cert.subject.human_friendly)[:200],
+        name=(name or plain_name(cert.subject))[:200],
         kind=kind,
         certificate=data,
         sha256=fingerprint,
-        subject=cert.subject.human_friendly[:500],
+        subject=plain_name(cert.subject)[:500],
         not_after=cert["tbs_certificate"]["validity"]["not_after"].native,
         added_by=by,
     )

@@ -26,7 +26,7 @@ from egov.audit.services import audit_record
 from egov.orgs.models import Unit
 from egov.signatures import backends
 from egov.signatures.errors import SignatureError
-from egov.signatures.keys import describe_certificate, secrets_dir
+from egov.signatures.keys import describe_certificate, plain_name, secrets_dir
 from egov.signatures.models import ImageKind, KeyBackend, SignatureImage, SigningKey
 from egov.signatures.permissions import Action, require
 from egov.signatures.services import _apply_certificate, _write_private, signing_key_add_pkcs12
@@ -260,7 +260,7 @@ def signing_key_add_client(*, user: User, label: str, certificate: bytes, by: Us
     _require_owner(by, None, user)
     cert = load_certificate(certificate)
     check_certificate(cert, unit=None)
-    key = SigningKey(user=user, label=label or cert.subject.human_friendly[:100], backend=KeyBackend.CLIENT)
+    key = SigningKey(user=user, label=label or plain_name(cert.subject)[:100], backend=KeyBackend.CLIENT)
     return _save_key(key, cert, by)
 
 

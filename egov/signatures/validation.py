@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.signatures.errors import SignatureError
+from egov.signatures.keys import plain_name
 from egov.signatures.models import RevocationData, RevocationKind, TrustRoot, Verdict
 from egov.signatures.pdf import read_pdf
 
@@ -202,8 +203,8 @@ def _base(embedded: Any, cert: x509.Certificate | None) -> dict[str, Any]:
         "field_name": str(embedded.field_name),
         "signer": _name_part(cert, "common_name"),
         "organization": _name_part(cert, "organization_name"),
-        "certificate_subject": cert.subject.human_friendly if cert is not None else "",
-        "certificate_issuer": cert.issuer.human_friendly if cert is not None else "",
+        "certificate_subject": plain_name(cert.subject) if cert is not None else "",
+        "certificate_issuer": plain_name(cert.issuer) if cert is not None else "",
         "certificate_serial": format(cert.serial_number, "X") if cert is not None else "",
         "certificate_not_after": _iso(not_after) or "",
         "chain": [base64.b64encode(c.dump()).decode() for c in carried_certificates(embedded)],

@@ -27,7 +27,7 @@ MAX_CERT_BYTES = 64 * 1024
 
 class RootForm(forms.Form):
     certificate = forms.FileField(label=gettext_lazy("Root certificate (DER or PEM, .cer/.crt/.pem)"))
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200, required=False)
+    name = forms.CharField(label=gettext_lazy("Root name"), max_length=200, required=False)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=RootKind.choices, initial=RootKind.OFFICIAL)
 
     def clean_certificate(self) -> bytes:
