@@ -38,7 +38,7 @@ from egov.signatures.keys import certificate_of, check_usable
 from egov.signatures.models import KeyBackend, SigningKey
 from egov.signatures.models_remote import PreparedSignature
 from egov.signatures.pdf import read_pdf
-from egov.signatures.signing import Appearance, Box, _style, tsa_url
+from egov.signatures.signing import Appearance, Box, _style, tsa_url, writer_with_field
 
 EXPIRY = dt.timedelta(minutes=30)
 ALGORITHM = "sha256"
@@ -95,7 +95,6 @@ def prepare(
 ) -> Prepared:
     """Prepare ``data`` for a signature made on ``key``'s device (backend ``client``); nothing
     of the owner's file changes until :func:`complete`."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign.general import SigningError
     from pyhanko.sign.signers.pdf_cms import ExternalSigner
@@ -111,15 +110,7 @@ def prepare(
     reader = read_pdf(data)
     if field_name in {s.field_name for s in reader.embedded_signatures}:
         raise SignatureError(_("The document already carries this signature."))
-    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    if box is not None:
-        pages = int(writer.root["/Pages"]["/Count"])
-        page = box.page if box.page >= 0 else pages + box.page
-        if not 0 <= page < pages:
-            raise SignatureError(_("The signature's page is not in the document."))
-        fields.append_signature_field(
-            writer, sig_field_spec=fields.SigFieldSpec(field_name, on_page=page, box=box.as_tuple())
-        )
+    writer = writer_with_field(data, field_name=field_name, box=box)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         reason=reason or None,

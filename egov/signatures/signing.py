@@ -109,6 +109,24 @@ def image_box(
     return Box(page, cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
 
 
+def writer_with_field(data: bytes, *, field_name: str, box: Box | None) -> Any:
+    """An incremental writer over ``data`` with the visible signature field in ``box`` added
+    (none for an invisible signature: pyHanko adds it when signing)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    if box is not None:
+        pages = int(writer.root["/Pages"]["/Count"])
+        page = box.page if box.page >= 0 else pages + box.page
+        if not 0 <= page < pages:
+            raise SignatureError(_("The signature's page is not in the document."))
+        fields.append_signature_field(
+            writer, sig_field_spec=fields.SigFieldSpec(field_name, on_page=page, box=box.as_tuple())
+        )
+    return writer
+
+
 def validation_context_for_signing() -> Any:
     """The context used to gather validation data for B-LT: the configured trust roots and the
     revocation data on hand, fetching what is missing."""
@@ -130,22 +148,13 @@ def sign_pdf(
 ) -> bytes:
     """``data`` with one more signature, as an incremental update; raise :class:`SignatureError`
     when the PDF cannot be signed (nothing is written anywhere)."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers, timestamps
     from pyhanko.sign.general import SigningError
 
     reader = read_pdf(data)
     if field_name in {s.field_name for s in reader.embedded_signatures}:
         raise SignatureError(_("The document already carries this signature."))
-    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    if box is not None:
-        pages = int(writer.root["/Pages"]["/Count"])
-        page = box.page if box.page >= 0 else pages + box.page
-        if not 0 <= page < pages:
-            raise SignatureError(_("The signature's page is not in the document."))
-        fields.append_signature_field(
-            writer, sig_field_spec=fields.SigFieldSpec(field_name, on_page=page, box=box.as_tuple())
-        )
+    writer = writer_with_field(data, field_name=field_name, box=box)
     url = tsa_url()
     timestamper = timestamps.HTTPTimeStamper(url, timeout=15) if url and level != Level.B_B else None
     lt = level in (Level.B_LT, Level.B_LTA)

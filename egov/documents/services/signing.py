@@ -168,6 +168,53 @@ def _already_signed_by(document: Document, by: Actor) -> DocumentFile | None:
     return None
 
 
+def _store_person_signed(
+    *,
+    document: Document,
+    source: DocumentFile,
+    source_bytes: bytes,
+    signed: bytes,
+    key: SigningKey,
+    by: Actor,
+) -> DocumentFile:
+    """The person's signed version: a new draft version derived from ``source``, with its signing
+    record and audit row (inside the caller's transaction, the document locked)."""
+    record = _store(
+        document=document,
+        data=signed,
+        role=FileRole.DRAFT,
+        name=_signed_name(source.name, "da-ky"),
+        by=by,
+        source=source,
+        comment=_("Signed by %(name)s") % {"name": by.get_full_name() or by.username},
+    )
+    _log(
+        kind=SignatureKind.PERSON,
+        key=key,
+        by=by,
+        document=document,
+        source=source_bytes,
+        result=record,
+        result_bytes=signed,
+        source_file=source,
+        device=key.backend == KeyBackend.CLIENT,
+    )
+    return record
+
+
+def _person_placement(document: Document, by: Actor, data: bytes) -> tuple[Any, Box]:
+    """The person's handwritten image and where it goes on ``data`` (the signature block)."""
+    image = person_appearance(by)
+    box = layout.person_box(
+        data,
+        signer_name=document.signer_name,
+        signer_position=document.signer_position,
+        image_px=image.px,
+        width_mm=image.image.width_mm,
+    )
+    return image, box
+
+
 def document_sign(*, document: Document, by: Actor) -> DocumentFile:
     """The competent person signs the last draft version with their own key and image: a new
     draft version (derived from the unsigned one) carrying their signature in the signature
@@ -194,14 +241,7 @@ def document_sign(*, document: Document, by: Actor) -> DocumentFile:
         )
     data = _pdf_bytes(source)
     try:
-        image = person_appearance(by)
-        box = layout.person_box(
-            data,
-            signer_name=document.signer_name,
-            signer_position=document.signer_position,
-            image_px=image.px,
-            width_mm=image.image.width_mm,
-        )
+        image, box = _person_placement(document, by, data)
         signed = sign_pdf(
             data=data,
             signer=signer_for(key),
@@ -225,24 +265,8 @@ def document_sign(*, document: Document, by: Actor) -> DocumentFile:
             raise WrongState(
                 _("A new version was added meanwhile; open the document again and sign that one.")
             )
-        record = _store(
-            document=locked,
-            data=signed,
-            role=FileRole.DRAFT,
-            name=_signed_name(source.name, "da-ky"),
-            by=by,
-            source=source,
-            comment=_("Signed by %(name)s") % {"name": by.get_full_name() or by.username},
-        )
-        _log(
-            kind=SignatureKind.PERSON,
-            key=key,
-            by=by,
-            document=locked,
-            source=data,
-            result=record,
-            result_bytes=signed,
-            source_file=source,
+        record = _store_person_signed(
+            document=locked, source=source, source_bytes=data, signed=signed, key=key, by=by
         )
     return record
 
@@ -266,14 +290,7 @@ def document_sign_device_prepare(*, document: Document, by: Actor) -> Prepared:
         raise DocumentError(_("Your signing key is not on your own device."), field="key")
     data = _pdf_bytes(source)
     try:
-        image = person_appearance(by)
-        box = layout.person_box(
-            data,
-            signer_name=document.signer_name,
-            signer_position=document.signer_position,
-            image_px=image.px,
-            width_mm=image.image.width_mm,
-        )
+        image, box = _person_placement(document, by, data)
         return remote.prepare(
             data=data,
             key=key,
@@ -305,25 +322,8 @@ def _device_signed(prepared: PreparedSignature, signed: bytes) -> None:
         )
     with current.file.open("rb") as handle:
         source_bytes = bytes(handle.read())
-    record = _store(
-        document=document,
-        data=signed,
-        role=FileRole.DRAFT,
-        name=_signed_name(current.name, "da-ky"),
-        by=by,
-        source=current,
-        comment=_("Signed by %(name)s") % {"name": by.get_full_name() or by.username},
-    )
-    _log(
-        kind=SignatureKind.PERSON,
-        key=prepared.key,
-        by=by,
-        document=document,
-        source=source_bytes,
-        result=record,
-        result_bytes=signed,
-        source_file=current,
-        device=True,
+    _store_person_signed(
+        document=document, source=current, source_bytes=source_bytes, signed=signed, key=prepared.key, by=by
     )
 
 
