@@ -487,6 +487,10 @@ def load_demo_signatures(running: DemoPki, *, by: User | None) -> dict[str, floa
         from egov.demo.signed_documents import sign_demo_documents
 
         documents = sign_demo_documents()
+    # The synthetic history's issued texts are signed by the worker, in batches (a few minutes).
+    from egov.demo.tasks import sign_history_task
+
+    sign_history_task.enqueue()
     fetched = fetch_demo_revocation(running)
     return {
         "documents": documents,

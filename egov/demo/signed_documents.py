@@ -6,6 +6,7 @@ issue it with the agency's seal, and one approved and waiting for the leader's s
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -177,3 +178,113 @@ def sign_demo_documents() -> int:
                 services.document_issue(document=document, register=register, by=clerk)
             made += 1
     return made
+
+
+# --- the synthetic history -----------------------------------------------------------------------
+# The demo's years of documents are generated before the demo PKI exists, so their issued texts
+# carry no signature. The worker signs them afterwards, newest first, in batches: the agency's
+# leader (their image where the signature block is, else the default place) then the agency with
+# its seal — so that every issued document of the demo is signed and checks as valid. Demo only:
+# a real installation never re-signs what it issued.
+
+HISTORY_BATCH = 50
+
+
+def _history_signers(agency: Unit) -> tuple[Any, Any, User] | None:
+    from egov.documents.signing_state import agency_key, person_key
+
+    leader = _held(agency, Role.AGENCY_LEADER)
+    agency_signing = agency_key(agency)
+    person_signing = person_key(leader) if leader is not None else None
+    if leader is None or agency_signing is None or person_signing is None:
+        return None
+    return person_signing, agency_signing, leader
+
+
+def sign_history_batch(*, batch: int = HISTORY_BATCH) -> int:
+    """Sign up to ``batch`` issued documents of the history whose newest main text is unsigned;
+    return how many were signed (0: nothing left)."""
+    from django.db import transaction
+
+    from egov.audit.models import AuditEvent
+    from egov.documents.models import DocumentFile, FileRole
+    from egov.documents.services.common import audit, document_file_store
+    from egov.signatures import layout
+    from egov.signatures.appearance import person_appearance, seal_appearance
+    from egov.signatures.keys import signer_for
+    from egov.signatures.models import SignatureKind, SigningRecord
+    from egov.signatures.services import signing_record_add
+    from egov.signatures.signing import Level, sign_pdf
+
+    signers: dict[int, tuple[Any, Any, User] | None] = {}
+    done = 0
+    signed_sources = SigningRecord.objects.filter(kind=SignatureKind.AGENCY).values("result_sha256")
+    candidates = (
+        DocumentFile.objects.filter(role=FileRole.MAIN, document__state=DraftState.ISSUED, content_type="application/pdf")
+        .exclude(sha256__in=signed_sources)
+        .exclude(derivatives__role=FileRole.MAIN)
+        .select_related("document", "document__issuer_unit")
+        .order_by("-document__issued_at", "-pk")
+    )  # fmt: skip
+    for main in candidates[: batch * 4]:
+        if done >= batch:
+            break
+        document = main.document
+        agency = document.issuer_unit
+        if agency is None:
+            continue
+        if agency.pk not in signers:
+            signers[agency.pk] = _history_signers(agency)
+        found = signers[agency.pk]
+        if found is None:
+            continue
+        person_signing, agency_signing, leader = found
+        with main.file.open("rb") as handle:
+            data = bytes(handle.read())
+        image = person_appearance(leader)
+        box = layout.person_box(
+            data,
+            signer_name=document.signer_name,
+            signer_position=document.signer_position,
+            image_px=image.px,
+            width_mm=image.image.width_mm,
+        )
+        once = sign_pdf(
+            data=data, signer=signer_for(person_signing), field_name=f"person-{leader.pk}", box=box,
+            appearance=image.appearance, reason=f"{document.signer_position} {document.signer_name}".strip(),
+            level=Level.B_B,
+        )  # fmt: skip
+        seal = seal_appearance(agency)
+        twice = sign_pdf(
+            data=once, signer=signer_for(agency_signing), field_name="agency",
+            box=layout.seal_box(box, image_px=seal.px, width_mm=seal.image.width_mm),
+            appearance=seal.appearance, reason=f"Số {document.number_notation}", location=agency.name, level=Level.B_B,
+        )  # fmt: skip
+        with transaction.atomic():
+            record = document_file_store(
+                document=document,
+                upload=ContentFile(twice, name=main.name),
+                role=FileRole.MAIN,
+                by=None,
+                comment="Bản ký số (dữ liệu demo)",
+                derived_from=main,
+            )
+            signing_record_add(
+                kind=SignatureKind.PERSON,
+                key=person_signing,
+                by=leader,
+                target=document,
+                source=data,
+                result=once,
+            )
+            signing_record_add(
+                kind=SignatureKind.AGENCY,
+                key=agency_signing,
+                by=None,
+                target=document,
+                source=once,
+                result=twice,
+            )
+            audit(AuditEvent.DOCUMENT_SIGNED, by=None, target=document, scope=agency, kind="demo-history", file=record.pk, sha256=record.sha256)  # fmt: skip
+        done += 1
+    return done
