@@ -20,6 +20,9 @@ from django.utils.translation import gettext as _
 from egov.signatures.errors import SignatureError
 from egov.signatures.models import KeyBackend, SigningKey
 
+# Opened PKCS#12 signers of this process, by key, file version and secret.
+_OPENED: dict[tuple[int, str, int, str], Any] = {}
+
 SECRET_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
@@ -112,9 +115,17 @@ def signer_for(key: SigningKey) -> Any:
             raise SignatureError(
                 _("The key file of “%(key)s” is missing on this server.") % {"key": key.label}
             )
-        signer = SimpleSigner.load_pkcs12(str(path), passphrase=secret_of(key))  # type: ignore[no-untyped-call]
+        # Opening a PKCS#12 file (the key's consistency check) costs about as much as a signature:
+        # a process keeps the opened signer of each key while its file is unchanged.
+        cache_key = (key.pk, str(path), path.stat().st_mtime_ns, key.secret_name)
+        signer = _OPENED.get(cache_key)
         if signer is None:
-            raise SignatureError(_("The key file of “%(key)s” cannot be opened.") % {"key": key.label})
+            signer = SimpleSigner.load_pkcs12(str(path), passphrase=secret_of(key))  # type: ignore[no-untyped-call]
+            if signer is None:
+                raise SignatureError(_("The key file of “%(key)s” cannot be opened.") % {"key": key.label})
+            if len(_OPENED) >= 64:
+                _OPENED.clear()
+            _OPENED[cache_key] = signer
         return signer
     if key.backend == KeyBackend.PKCS11:
         from egov.signatures import backends
