@@ -391,7 +391,7 @@ def document_issue(request: HttpRequest, pk: int) -> HttpResponse:
                 document=document,
                 register=get_object_or_404(Register, pk=data["register"]),
                 issued_on=data["issued_on"],
-                main_file=data["main_file"],
+                main_file=data.get("main_file"),
                 signer_position=data["signer_position"],
                 signer_name=data["signer_name"],
                 copies=data["copies"],

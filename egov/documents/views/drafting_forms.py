@@ -22,6 +22,7 @@ from egov.documents.models import (
 )
 from egov.documents.permissions import AGENCY_KINDS, DRAFTER_ROLES, documents_visible_to
 from egov.documents.selectors import handler_assignments, registers_of
+from egov.documents.signing_state import agency_signs
 from egov.orgs.models import Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -218,6 +219,9 @@ class IssueForm(StyledFormMixin, forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
+        if agency_signs(document):
+            # The text issued is the one the competent person signed; nothing to upload.
+            del self.fields["main_file"]
         assert document.issuer_unit is not None
         registers = registers_of(document.issuer_unit, RegisterKind.OUTGOING)
         self.fields["register"].choices = [(r.pk, str(r)) for r in registers]  # type: ignore[attr-defined]
