@@ -412,13 +412,47 @@ class CopyIn(Schema):
     form: str = "sao_y"
 
 
+class DeviceRequestOut(Schema):
+    """The key is on the signer's own device: sign ``digest`` there and post the CMS to
+    ``complete``; nothing of the document changes until then."""
+
+    request_id: str
+    digest: str
+    algorithm: str
+    expires_at: dt.datetime
+    complete: str
+
+
 @router.post(
     "/drafts/{int:document_id}/sign",
-    response={200: DocumentOut, **OBJECT_ERRORS},
-    summary="Sign as the competent person (own key and handwritten image); signing again does nothing",
+    response={200: DocumentOut, 202: DeviceRequestOut, **OBJECT_ERRORS},
+    summary="Sign as the competent person (own key and handwritten image); signing again does nothing. "
+    "202 when the key is on the signer's own device: the digest to sign there.",
 )
 def document_sign(request: HttpRequest, document_id: int) -> Any:
-    return _act(request, document_id, lambda d, u: services.document_sign(document=d, by=u))
+    user = _staff(request)
+    document = selectors.document_get_for_user(user=user, pk=document_id)
+    try:
+        services.document_sign(document=document, by=user)
+    except services.SignOnDevice:
+        try:
+            prepared = services.document_sign_device_prepare(document=document, by=user)
+        except DocumentError as exc:
+            return _refused(exc)
+        return Status(
+            202,
+            DeviceRequestOut(
+                request_id=prepared.id,
+                digest=prepared.digest,
+                algorithm=prepared.algorithm,
+                expires_at=prepared.expires_at,
+                complete=f"/api/v1/signatures/device/{prepared.id}/complete",
+            ),
+        )
+    except DocumentError as exc:
+        return _refused(exc)
+    document.refresh_from_db()
+    return _out(document, user)
 
 
 @router.post(

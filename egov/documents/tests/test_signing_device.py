@@ -78,3 +78,21 @@ def test_leader_signs_on_device_then_clerk_issues(office: Office, trusted: TestP
         result = validate_pdf(handle.read())
     assert result.verdict == Verdict.VALID, result.summary
     assert result.signatures[0].signer == "Nguyễn Văn An"
+
+
+def test_api_sign_gives_the_device_digest(office: Office, trusted: TestPki) -> None:
+    c = office.committee
+    signing_key_add_client(
+        user=c.leader, label="USB token", certificate=trusted.certificate("person"), by=c.leader
+    )
+    add_image(kind=ImageKind.SIGNATURE, data=png_signature(), width_mm="40", user=c.leader)
+    document = approved_with_block(office)
+    leader = Client()
+    sign_in(leader, c.leader)
+    answer = leader.post(f"/api/v1/documents/drafts/{document.pk}/sign", content_type="application/json")
+    assert answer.status_code == 202, answer.content
+    body = answer.json()
+    cms = base64.b64encode(device_sign(trusted, "person", body["digest"])).decode()
+    done = leader.post(body["complete"], {"cms": cms}, content_type="application/json")
+    assert done.status_code == 200, done.content
+    assert SigningRecord.objects.filter(kind=SignatureKind.PERSON, signed_by=c.leader).count() == 1
