@@ -9,14 +9,23 @@ from html import escape
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
 
 from egov.accounts.models import Role, RoleAssignment, User
+from egov.audit.models import AuditEvent
 from egov.documents import services
-from egov.documents.models import Document, DraftState, Register, RegisterKind, ReviewState
+from egov.documents.models import Document, DraftState, FileRole, Register, RegisterKind, ReviewState
 from egov.documents.permissions import agency_of
+from egov.documents.services.common import audit, document_file_store
 from egov.documents.signing_state import competent_person_id
 from egov.orgs.models import Unit, UnitKind
+from egov.signatures import layout
+from egov.signatures.appearance import person_appearance, seal_appearance
+from egov.signatures.keys import signer_for
+from egov.signatures.models import SignatureKind
+from egov.signatures.services import signing_record_add
+from egov.signatures.signing import Level, sign_pdf
 
 STAGES = (
     ("issued", "Quyết định phê duyệt Kế hoạch chuyển đổi số năm 2027 (bản điện tử có chữ ký số)"),
@@ -201,20 +210,66 @@ def _history_signers(agency: Unit) -> tuple[Any, Any, User] | None:
     return person_signing, agency_signing, leader
 
 
+def _sign_history_one(main: Any, person_signing: Any, agency_signing: Any, leader: User) -> None:
+    """One issued text of the history: the leader's signature, then the agency's with its seal,
+    stored as a new main-text version with its signing records and audit row."""
+    document = main.document
+    agency = document.issuer_unit
+    with main.file.open("rb") as handle:
+        data = bytes(handle.read())
+    image = person_appearance(leader)
+    box = layout.person_box(
+        data,
+        signer_name=document.signer_name,
+        signer_position=document.signer_position,
+        image_px=image.px,
+        width_mm=image.image.width_mm,
+    )
+    once = sign_pdf(
+        data=data, signer=signer_for(person_signing), field_name=f"person-{leader.pk}", box=box,
+        appearance=image.appearance, reason=f"{document.signer_position} {document.signer_name}".strip(),
+        level=Level.B_B,
+    )  # fmt: skip
+    seal = seal_appearance(agency)
+    twice = sign_pdf(
+        data=once, signer=signer_for(agency_signing), field_name="agency",
+        box=layout.seal_box(box, image_px=seal.px, width_mm=seal.image.width_mm),
+        appearance=seal.appearance, reason=f"Số {document.number_notation}", location=agency.name, level=Level.B_B,
+    )  # fmt: skip
+    with transaction.atomic():
+        record = document_file_store(
+            document=document,
+            upload=ContentFile(twice, name=main.name),
+            role=FileRole.MAIN,
+            by=None,
+            comment="Bản ký số (dữ liệu demo)",
+            derived_from=main,
+        )
+        signing_record_add(
+            kind=SignatureKind.PERSON,
+            key=person_signing,
+            by=leader,
+            target=document,
+            source=data,
+            result=once,
+        )
+        signing_record_add(
+            kind=SignatureKind.AGENCY,
+            key=agency_signing,
+            by=None,
+            target=document,
+            source=once,
+            result=twice,
+        )
+        audit(AuditEvent.DOCUMENT_SIGNED, by=None, target=document, scope=agency, kind="demo-history", file=record.pk, sha256=record.sha256)  # fmt: skip
+
+
 def sign_history_batch(*, batch: int = HISTORY_BATCH) -> int:
     """Sign up to ``batch`` issued documents of the history whose newest main text is unsigned;
     return how many were signed (0: nothing left)."""
-    from django.db import transaction
 
-    from egov.audit.models import AuditEvent
     from egov.documents.models import DocumentFile, FileRole
-    from egov.documents.services.common import audit, document_file_store
-    from egov.signatures import layout
-    from egov.signatures.appearance import person_appearance, seal_appearance
-    from egov.signatures.keys import signer_for
     from egov.signatures.models import SignatureKind, SigningRecord
-    from egov.signatures.services import signing_record_add
-    from egov.signatures.signing import Level, sign_pdf
 
     signers: dict[int, tuple[Any, Any, User] | None] = {}
     done = 0
@@ -238,53 +293,6 @@ def sign_history_batch(*, batch: int = HISTORY_BATCH) -> int:
         found = signers[agency.pk]
         if found is None:
             continue
-        person_signing, agency_signing, leader = found
-        with main.file.open("rb") as handle:
-            data = bytes(handle.read())
-        image = person_appearance(leader)
-        box = layout.person_box(
-            data,
-            signer_name=document.signer_name,
-            signer_position=document.signer_position,
-            image_px=image.px,
-            width_mm=image.image.width_mm,
-        )
-        once = sign_pdf(
-            data=data, signer=signer_for(person_signing), field_name=f"person-{leader.pk}", box=box,
-            appearance=image.appearance, reason=f"{document.signer_position} {document.signer_name}".strip(),
-            level=Level.B_B,
-        )  # fmt: skip
-        seal = seal_appearance(agency)
-        twice = sign_pdf(
-            data=once, signer=signer_for(agency_signing), field_name="agency",
-            box=layout.seal_box(box, image_px=seal.px, width_mm=seal.image.width_mm),
-            appearance=seal.appearance, reason=f"Số {document.number_notation}", location=agency.name, level=Level.B_B,
-        )  # fmt: skip
-        with transaction.atomic():
-            record = document_file_store(
-                document=document,
-                upload=ContentFile(twice, name=main.name),
-                role=FileRole.MAIN,
-                by=None,
-                comment="Bản ký số (dữ liệu demo)",
-                derived_from=main,
-            )
-            signing_record_add(
-                kind=SignatureKind.PERSON,
-                key=person_signing,
-                by=leader,
-                target=document,
-                source=data,
-                result=once,
-            )
-            signing_record_add(
-                kind=SignatureKind.AGENCY,
-                key=agency_signing,
-                by=None,
-                target=document,
-                source=once,
-                result=twice,
-            )
-            audit(AuditEvent.DOCUMENT_SIGNED, by=None, target=document, scope=agency, kind="demo-history", file=record.pk, sha256=record.sha256)  # fmt: skip
+        _sign_history_one(main, *found)
         done += 1
     return done

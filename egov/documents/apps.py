@@ -9,6 +9,6 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         # The own-device signing exchange hands signed drafts back to the document services.
-        from egov.documents.services.signing import register_device_handler
+        from egov.documents.services.signing_device import register_device_handler
 
         register_device_handler()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from egov.documents.services.signing import document_archive_signature
+from egov.documents.services.signing_archive import document_archive_signature
 
 
 @task()

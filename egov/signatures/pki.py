@@ -72,6 +72,7 @@ def _crl(repo: str) -> dict[str, Any]:
     }
 
 
+# long: one declarative description of the PKI (certomancer's configuration), read top to bottom
 def build_pki(directory: Path, spec: PkiSpec) -> Path:
     """Write the keys and the certomancer configuration of ``spec`` into ``directory``; return
     the configuration's path. Keys already there are kept, so a PKI can be rebuilt with more

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from asn1crypto import cms as asn1_cms
 from asn1crypto import x509
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -148,7 +149,7 @@ def prepared_for(*, prepared_id: str, by: User) -> PreparedSignature:
     """The prepared signature, for the user who prepared it only (else: not found)."""
     try:
         return PreparedSignature.objects.select_related("key").get(pk=prepared_id, prepared_by=by)
-    except (PreparedSignature.DoesNotExist, ValueError) as exc:
+    except (PreparedSignature.DoesNotExist, ValueError, ValidationError) as exc:
         raise SignatureError(_("This signing request does not exist or is not yours.")) from exc
 
 

@@ -235,6 +235,7 @@ def _ts_ok(status: Any) -> bool:
     return ts is not None and bool(ts.intact and ts.valid and ts.trusted)
 
 
+# long: one signature's verdict: the checks and the plain reasons in the order a reader needs them
 def _check_one(embedded: Any, material: Material, context: Any) -> SignatureResult:
     from pyhanko.sign.validation.errors import SignatureValidationError
 

@@ -78,10 +78,14 @@ from egov.documents.services.search import (
 )
 from egov.documents.services.signing import (
     SignOnDevice,
-    document_copy,
     document_sign,
-    document_sign_device_prepare,
     document_signed_by,
+)
+from egov.documents.services.signing_copies import (
+    document_copy,
+)
+from egov.documents.services.signing_device import (
+    document_sign_device_prepare,
 )
 from egov.documents.services.sweeps import (
     documents_sweep,

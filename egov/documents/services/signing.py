@@ -24,10 +24,8 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,34 +33,24 @@ from egov.accounts.types import Actor
 from egov.audit.models import AuditEvent
 from egov.documents.errors import DocumentError, WrongState
 from egov.documents.models import (
-    CopyForm,
     Document,
     DocumentFile,
-    ElectronicCopy,
     FileRole,
-    Retention,
-    WorkFile,
 )
-from egov.documents.permissions import is_clerk_of
-from egov.documents.selectors import profile_for
 from egov.documents.services.common import audit, document_file_store
 from egov.documents.signing_state import agency_key, last_draft, person_key, person_signature
-from egov.documents.workflow import Action, holding_agencies, require
-from egov.orgs.models import Unit
-from egov.signatures import layout, remote
+from egov.documents.workflow import Action, require
+from egov.signatures import layout
 from egov.signatures.appearance import person_appearance, seal_appearance, stamp_appearance
 from egov.signatures.errors import SignatureError
 from egov.signatures.keys import signer_for
-from egov.signatures.models import KeyBackend, PreparedSignature, SignatureKind, SigningKey, SigningRecord
+from egov.signatures.models import KeyBackend, SignatureKind, SigningKey
 from egov.signatures.pdf import read_pdf
-from egov.signatures.remote import Prepared
 from egov.signatures.services import signing_record_add
-from egov.signatures.signing import Box, Level, sign_pdf
+from egov.signatures.signing import Box, sign_pdf
 
 PDF = "application/pdf"
 AGENCY_FIELD = "agency"
-COPY_LABELS = {CopyForm.SAO_Y: "SAO Y", CopyForm.SAO_LUC: "SAO LỤC", CopyForm.TRICH_SAO: "TRÍCH SAO"}
-COPY_ABBREVIATIONS = {CopyForm.SAO_Y: "SY", CopyForm.SAO_LUC: "SL", CopyForm.TRICH_SAO: "TS"}
 
 
 class SignOnDevice(DocumentError):
@@ -271,67 +259,6 @@ def document_sign(*, document: Document, by: Actor) -> DocumentFile:
     return record
 
 
-# --- the person's signature made on their own device ----------------------------------------
-
-DEVICE_KIND = "documents.person"
-
-
-def document_sign_device_prepare(*, document: Document, by: Actor) -> Prepared:
-    """For a person whose key is on their own device: the last draft version is prepared with
-    their signature field and image, and the digest their token must sign is returned. Nothing
-    of the document changes until the device's signature comes back (:func:`_device_signed`)."""
-    document = Document.objects.select_related("issuer_unit", "drafting_unit").get(pk=document.pk)
-    require(Action.SIGN, by, document)
-    source = last_draft(document)
-    if source is None:
-        raise DocumentError(_("There is no draft version to sign."), field="file")
-    key = person_key(by)
-    if key is None or key.backend != KeyBackend.CLIENT:
-        raise DocumentError(_("Your signing key is not on your own device."), field="key")
-    data = _pdf_bytes(source)
-    try:
-        image, box = _person_placement(document, by, data)
-        return remote.prepare(
-            data=data,
-            key=key,
-            field_name=f"person-{by.pk}",
-            box=box,
-            appearance=image.appearance,
-            reason=f"{document.signer_position} {document.signer_name}".strip(),
-            by=by,
-            target=f"{DEVICE_KIND}:{document.pk}:{source.pk}",
-        )
-    except SignatureError as exc:
-        raise _refused(exc) from exc
-
-
-def _device_signed(prepared: PreparedSignature, signed: bytes) -> None:
-    """The device's signature came back (inside :func:`remote.complete`'s transaction): store
-    the signed version as if signed here, or refuse when the document moved on meanwhile."""
-    _kind, document_id, source_id = prepared.target.split(":")
-    by = prepared.prepared_by
-    document = _locked(Document(pk=int(document_id)))
-    try:
-        require(Action.SIGN, by, document)
-    except DocumentError as exc:
-        raise SignatureError(str(exc)) from exc
-    current = last_draft(document)
-    if current is None or current.pk != int(source_id):
-        raise SignatureError(
-            _("A new version was added meanwhile; open the document again and sign that one.")
-        )
-    with current.file.open("rb") as handle:
-        source_bytes = bytes(handle.read())
-    _store_person_signed(
-        document=document, source=current, source_bytes=source_bytes, signed=signed, key=prepared.key, by=by
-    )
-
-
-def register_device_handler() -> None:
-    """Called once at start-up (DocumentsConfig.ready)."""
-    remote.register_completion(DEVICE_KIND, _device_signed)
-
-
 # --- the agency's signature at issue -------------------------------------------------------------
 
 
@@ -484,6 +411,7 @@ def issue_prepare(
     return PreparedIssue(key, preview.number, preview.notation, day, source, data, main, attachments)
 
 
+# long: the issue's one transaction: re-check, store the signed versions, log, then issue
 def issue_apply(*, prepared: PreparedIssue, document: Document, by: Actor) -> DocumentFile:
     """Inside the issue's transaction, after the number is taken: store the agency-signed main
     text (a new version derived from the person's) and attachments, logged and audited."""
@@ -549,218 +477,3 @@ def issue_apply(*, prepared: PreparedIssue, document: Document, by: Actor) -> Do
             source_file=attachment,
         )
     return main
-
-
-# --- electronic copies (sao y điện tử) ------------------------------------------------------------
-
-
-def copy_agency(document: Document, by: Actor) -> Unit:
-    """The agency making the copy: the first agency holding the document whose clerk ``by`` is."""
-    for agency in sorted(holding_agencies(document), key=lambda a: a.pk):
-        if is_clerk_of(by, agency):
-            return agency
-    raise DocumentError(_("You may not do this on this document."))
-
-
-def _copy_notation(form: str, agency: Unit) -> str:
-    from egov.documents.services.common import _fallback_abbreviation
-
-    abbreviation = profile_for(agency).abbreviation or _fallback_abbreviation(agency)
-    return f"{COPY_ABBREVIATIONS[CopyForm(form)]}-{abbreviation}"[:30]
-
-
-def _next_copy_number(agency: Unit, year: int) -> int:
-    last = ElectronicCopy.objects.filter(agency=agency, year=year).aggregate(n=Max("number"))["n"]
-    return int(last or 0) + 1
-
-
-def _copy_source(document: Document) -> DocumentFile:
-    main = document.files.filter(role=FileRole.MAIN).order_by("-version", "-pk").first()
-    if main is None:
-        raise DocumentError(_("The document has no main text to copy."), field="file")
-    return main
-
-
-def _copy_lines(form: str, agency: Unit, number: int, notation: str) -> list[str]:
-    # Printed on the copy: Vietnamese whatever the clerk's language.
-    return [f"{COPY_LABELS[CopyForm(form)]} – {agency.name}", f"Số: {number:02d}/{notation}"]
-
-
-def document_copy(*, document: Document, by: Actor, form: str = CopyForm.SAO_Y) -> ElectronicCopy:
-    """An electronic copy of an issued or received document, signed by the clerk's agency with
-    a text stamp (copy form and agency, the copy's number, the signing time). Copies are
-    numbered per agency and year from 1."""
-    if form not in CopyForm.values:
-        raise DocumentError(_("Choose the form of the copy."), field="form")
-    document = Document.objects.select_related("issuer_unit").get(pk=document.pk)
-    require(Action.COPY, by, document)
-    agency = copy_agency(document, by)
-    key = agency_key(agency)
-    if key is None:
-        raise DocumentError(
-            _(
-                "The agency “%(unit)s” has no signing key in use: an electronic copy needs the agency's signature."
-            )
-            % {"unit": agency.name},
-            field="key",
-        )
-    source = _copy_source(document)
-    data = _pdf_bytes(source)
-    year = timezone.localdate().year
-    notation = _copy_notation(form, agency)
-
-    def sign(number: int) -> bytes:
-        return _stamped(
-            key=key,
-            data=data,
-            lines=_copy_lines(form, agency, number, notation),
-            field_name=f"copy-{agency.pk}-{year}-{number}",
-            reason=f"{COPY_LABELS[CopyForm(form)]} {document.number_notation or document.subject[:80]}",
-            location=agency.name,
-        )
-
-    number = _next_copy_number(agency, year)
-    try:
-        signed = sign(number)
-    except SignatureError as exc:
-        raise _refused(exc) from exc
-    try:
-        with transaction.atomic():
-            locked = _locked(document)
-            require(Action.COPY, by, locked)
-            taken = _next_copy_number(agency, year)
-            if taken != number:  # another copy took the number meanwhile
-                number, signed = taken, sign(taken)
-            record = _store(
-                document=locked,
-                data=signed,
-                role=FileRole.COPY,
-                name=_signed_name(source.name, f"sao-y-{number:02d}"),
-                by=by,
-                source=source,
-                comment=" ".join(_copy_lines(form, agency, number, notation)),
-            )
-            copy = ElectronicCopy.objects.create(
-                document=locked,
-                file=record,
-                agency=agency,
-                form=form,
-                year=year,
-                number=number,
-                notation=notation,
-                made_by=by,
-                made_at=timezone.now(),
-            )
-            _log(
-                kind=SignatureKind.AGENCY_STAMP,
-                key=key,
-                by=by,
-                document=locked,
-                source=data,
-                result=record,
-                result_bytes=signed,
-                source_file=source,
-                copy=copy.number_notation,
-                agency=agency.pk,
-            )
-    except SignatureError as exc:
-        raise _refused(exc) from exc
-    except IntegrityError as exc:
-        raise DocumentError(_("Another copy took this number at the same moment; try again.")) from exc
-    return copy
-
-
-# --- long-term validation (B-LTA) for documents kept long-term ---------------------------------------
-
-
-def long_term_years() -> int:
-    """Work files kept at least this many years (or permanently) get B-LTA: certificates last a
-    few years, so the validation data must be in the file (setting ``EGOV_SIGNING_LONG_TERM_YEARS``)."""
-    return int(getattr(settings, "EGOV_SIGNING_LONG_TERM_YEARS", 10))
-
-
-def is_long_term(work_file: WorkFile) -> bool:
-    if work_file.retention == Retention.PERMANENT:
-        return True
-    return int(work_file.retention) >= long_term_years()
-
-
-def document_filed(*, work_file: WorkFile, document: Document) -> None:
-    """Called by the work-file service inside its transaction: a document filed into a file kept
-    long-term gets B-LTA in the background once the filing commits."""
-    if not is_long_term(work_file):
-        return
-    from functools import partial
-
-    from egov.documents.signing_tasks import archive_signature_task
-
-    transaction.on_commit(partial(archive_signature_task.enqueue, document_id=document.pk), robust=True)
-
-
-def _lta(data: bytes) -> bytes:
-    """Validation data for every signature embedded (DSS), then a document timestamp."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign import timestamps, validation
-    from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
-
-    from egov.signatures.signing import tsa_url, validation_context_for_signing
-
-    url = tsa_url()
-    if not url:
-        raise SignatureError(_("No time-stamping authority is configured (EGOV_SIGNING_TSA_URL)."))
-    context = validation_context_for_signing()
-    buffer = io.BytesIO(data)
-    count = len(PdfFileReader(buffer, strict=False).embedded_signatures)
-    for index in range(count):
-        reader = PdfFileReader(buffer, strict=False)
-        buffer = validation.add_validation_info(reader.embedded_signatures[index], context, in_place=False)
-    writer = IncrementalPdfFileWriter(buffer, strict=False)
-    out = PdfTimeStamper(timestamps.HTTPTimeStamper(url, timeout=15)).timestamp_pdf(
-        writer, md_algorithm="sha256", validation_context=context
-    )
-    return bytes(out.getvalue())
-
-
-def document_archive_signature(*, document_id: int) -> DocumentFile | None:
-    """Give the signed main text B-LTA as a new version; nothing when it is unsigned or already
-    done (running twice is harmless)."""
-    document = Document.objects.select_related("issuer_unit").get(pk=document_id)
-    main = document.files.filter(role=FileRole.MAIN, content_type=PDF).order_by("-version", "-pk").first()
-    if main is None:
-        return None
-    if SigningRecord.objects.filter(kind=SignatureKind.ARCHIVE, result_sha256=main.sha256).exists():
-        return None
-    data = _pdf_bytes(main)
-    if not read_pdf(data).embedded_signatures:
-        return None
-    try:
-        archived = _lta(data)
-    except SignatureError as exc:
-        raise _refused(exc) from exc
-    with transaction.atomic():
-        locked = _locked(document)
-        latest = locked.files.filter(role=FileRole.MAIN).order_by("-version", "-pk").first()
-        if latest is None or latest.pk != main.pk:
-            return None
-        record = _store(
-            document=locked,
-            data=archived,
-            role=FileRole.MAIN,
-            name=_signed_name(main.name, "lta"),
-            by=None,
-            source=main,
-            comment=str(Level.B_LTA.label),
-        )
-        _log(
-            kind=SignatureKind.ARCHIVE,
-            key=None,
-            by=None,
-            document=locked,
-            source=data,
-            result=record,
-            result_bytes=archived,
-            source_file=main,
-            level=str(Level.B_LTA),
-        )
-    return record

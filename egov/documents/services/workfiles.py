@@ -29,7 +29,7 @@ from egov.documents.models import (
 )
 from egov.documents.permissions import agency_of, documents_visible_to
 from egov.documents.selectors import TRANSFER_WARNING_DAYS, profile_for
-from egov.documents.services import signing
+from egov.documents.services import signing_archive
 from egov.documents.services.common import audit
 from egov.documents.workflow import Action, available_actions, require
 from egov.notifications.services import notification_send
@@ -304,7 +304,7 @@ def work_file_add_document(*, work_file: WorkFile, document: Document, by: Actor
         order=item.order,
     )
     # A file kept long-term gets the document's signatures with long-term validation data.
-    signing.document_filed(work_file=work_file, document=document)
+    signing_archive.document_filed(work_file=work_file, document=document)
     return item
 
 

@@ -366,7 +366,7 @@ def test_filing_into_a_long_term_work_file_gives_b_lta(
     assert [s.is_document_timestamp for s in result.signatures] == [False, False, True]
     assert SigningRecord.objects.filter(kind=SignatureKind.ARCHIVE).count() == 1
     # Filing again (another long-term file) adds nothing: the newest main text already has it.
-    from egov.documents.services.signing import document_archive_signature
+    from egov.documents.services.signing_archive import document_archive_signature
 
     assert document_archive_signature(document_id=issued.pk) is None
 
