@@ -15,6 +15,7 @@ from egov.accounts.types import Visitor
 from egov.documents.models import Document, DocumentFile, DraftState, FileRole, ReviewState
 from egov.orgs.models import Unit
 from egov.signatures.models import SignatureKind, SigningKey, SigningRecord
+from egov.signatures.selectors import active_key
 
 
 def document_target(document: Document) -> str:
@@ -70,14 +71,14 @@ def person_key(user: Visitor) -> SigningKey | None:
     """The person's own key in use (the newest), if any."""
     if not getattr(user, "is_authenticated", False) or user.pk is None:
         return None
-    return SigningKey.objects.filter(user_id=user.pk, is_active=True).order_by("-created_at", "-pk").first()
+    return active_key(user=user)
 
 
 def agency_key(agency: Unit | None) -> SigningKey | None:
     """The agency's key in use (the newest): when there is one, the agency signs electronically."""
     if agency is None:
         return None
-    return SigningKey.objects.filter(unit=agency, is_active=True).order_by("-created_at", "-pk").first()
+    return active_key(unit=agency)
 
 
 def agency_signs(document: Document) -> bool:

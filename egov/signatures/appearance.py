@@ -14,6 +14,7 @@ from egov.accounts.models import User
 from egov.orgs.models import Unit
 from egov.signatures.errors import SignatureError
 from egov.signatures.models import ImageKind, SignatureImage
+from egov.signatures.selectors import active_image
 from egov.signatures.signing import Appearance
 
 
@@ -27,17 +28,6 @@ class ImageAppearance:
     @property
     def px(self) -> tuple[int, int]:
         return (self.image.width_px, self.image.height_px)
-
-
-def active_image(
-    *, kind: ImageKind, user: User | None = None, unit: Unit | None = None
-) -> SignatureImage | None:
-    owner = {"user": user} if user is not None else {"unit": unit}
-    return (
-        SignatureImage.objects.filter(kind=kind, is_active=True, **owner)
-        .order_by("-uploaded_at", "-pk")
-        .first()
-    )
 
 
 def _load(image: SignatureImage) -> ImageAppearance:

@@ -1,5 +1,5 @@
-"""Reads of the signature app: stored check results for a page's files (one query), their
-JSON shape for the API, and the trust roots."""
+"""Reads of the signature app: the key and the image an owner signs with, stored check results
+for a page's files (one query), their JSON shape for the API, and the trust roots."""
 
 from __future__ import annotations
 
@@ -9,9 +9,36 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from egov.signatures.models import TrustRoot, ValidationReport
+from egov.signatures.models import (
+    ImageKind,
+    KeyBackend,
+    SignatureImage,
+    SigningKey,
+    TrustRoot,
+    ValidationReport,
+)
 
 PDF = "application/pdf"
+
+
+def active_key(*, user: Any = None, unit: Any = None, on_server: bool = False) -> SigningKey | None:
+    """The key a person (``user``) or an agency (``unit``) signs with: the newest in use.
+    ``on_server`` leaves out keys on the signer's own device."""
+    owner = {"user_id": user.pk} if user is not None else {"unit": unit}
+    keys = SigningKey.objects.filter(is_active=True, **owner)
+    if on_server:
+        keys = keys.exclude(backend=KeyBackend.CLIENT)
+    return keys.order_by("-created_at", "-pk").first()
+
+
+def active_image(*, kind: ImageKind | str, user: Any = None, unit: Any = None) -> SignatureImage | None:
+    """The handwritten signature (``user``) or seal (``unit``) in use: the newest upload."""
+    owner = {"user": user} if user is not None else {"unit": unit}
+    return (
+        SignatureImage.objects.filter(kind=kind, is_active=True, **owner)
+        .order_by("-uploaded_at", "-pk")
+        .first()
+    )
 
 
 def reports_for(sha256s: Iterable[str]) -> dict[str, ValidationReport]:

@@ -30,6 +30,7 @@ from egov.signatures.forms import (
 )
 from egov.signatures.models import ImageKind, KeyBackend, SignatureImage, SigningKey
 from egov.signatures.permissions import Action, allowed
+from egov.signatures.selectors import active_image
 
 WARN = dt.timedelta(days=30)
 
@@ -58,16 +59,12 @@ def _key_rows(keys: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _newest_image(**owner: Any) -> SignatureImage | None:
-    return SignatureImage.objects.filter(is_active=True, **owner).first()
-
-
 # ---------------------------------------------------------------- my signature
 
 
 def _mine(request: AuthedRequest, user: User, status: int = 200, **forms: Any) -> HttpResponse:
     context = {
-        "image": _newest_image(user=user, kind=ImageKind.SIGNATURE),
+        "image": active_image(user=user, kind=ImageKind.SIGNATURE),
         "keys": _key_rows(SigningKey.objects.filter(user=user).order_by("-is_active", "-created_at")[:50]),
         "image_form": forms.get("image_form") or SignatureImageForm(),
         "key_form": forms.get("key_form") or CertificateForm(),
@@ -162,7 +159,7 @@ def _agency_page(request: AuthedRequest, unit: Unit, *, status: int = 200, bound
     context = {
         "unit": unit,
         "keys": _key_rows(SigningKey.objects.filter(unit=unit).order_by("-is_active", "-created_at")[:100]),
-        "seal": _newest_image(unit=unit, kind=ImageKind.SEAL),
+        "seal": active_image(unit=unit, kind=ImageKind.SEAL),
         "pkcs12_form": forms[KeyBackend.PKCS12],
         "pkcs11_form": forms[KeyBackend.PKCS11],
         "csc_form": forms[KeyBackend.CSC],

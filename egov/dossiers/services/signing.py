@@ -37,6 +37,7 @@ from egov.dossiers.models import Dossier, DossierFile, FileKind
 from egov.dossiers.services.common import _locked, dossier_attach_file
 from egov.dossiers.workflow import Action, require
 from egov.orgs.models import Unit
+from egov.signatures.selectors import active_image, active_key
 
 PERSON_FIELD = "ky-nguoi-co-tham-quyen"
 AGENCY_FIELD = "ky-co-quan"
@@ -112,22 +113,6 @@ def _require_who(action: Action, by: Actor, dossier: Dossier) -> None:
 
     if not RULES[action].allowed(by, dossier):
         raise ActionForbidden(_("You may not do this on this dossier."))
-
-
-def _newest_image(*, kind: str, user: Any = None, unit: Unit | None = None) -> Any:
-    from egov.signatures.models import SignatureImage
-
-    images = SignatureImage.objects.filter(kind=kind, is_active=True)
-    images = images.filter(user=user) if user is not None else images.filter(unit=unit)
-    return images.order_by("-uploaded_at", "-pk").first()
-
-
-def _newest_key(*, user: Any = None, unit: Unit | None = None) -> Any:
-    from egov.signatures.models import KeyBackend, SigningKey
-
-    keys = SigningKey.objects.filter(is_active=True).exclude(backend=KeyBackend.CLIENT)
-    keys = keys.filter(user=user) if user is not None else keys.filter(unit=unit)
-    return keys.order_by("-created_at", "-pk").first()
 
 
 def signing_agency(unit: Unit) -> Unit:
@@ -262,10 +247,10 @@ def dossier_result_sign(*, dossier: Dossier, by: Actor) -> list[DossierFile]:
         _require_who(Action.SIGN_RESULT, by, dossier)
         return []  # signed already: a second click changes nothing
     require(Action.SIGN_RESULT, by, dossier)
-    key = _newest_key(user=by)
+    key = active_key(user=by, on_server=True)
     if key is None:
         raise DossierError(_("You have no signing key in use; ask the administrator to register one."))
-    image = _newest_image(kind=ImageKind.SIGNATURE, user=by)
+    image = active_image(kind=ImageKind.SIGNATURE, user=by)
     if image is None:
         raise DossierError(_("Upload your handwritten-signature image before signing."))
     out = []
@@ -291,13 +276,13 @@ def dossier_result_seal(*, dossier: Dossier, by: Actor) -> list[DossierFile]:
         return []  # released already: a second click changes nothing
     require(Action.SEAL_RESULT, by, dossier)
     agency = signing_agency(dossier.resolving_unit)
-    key = _newest_key(unit=agency)
+    key = active_key(unit=agency, on_server=True)
     if key is None:
         raise DossierError(
             _("%(agency)s has no signing key in use; ask the administrator to register one.")
             % {"agency": agency.name}
         )
-    seal = _newest_image(kind=ImageKind.SEAL, unit=agency)
+    seal = active_image(kind=ImageKind.SEAL, unit=agency)
     out = []
     for f in todo:
         data = _read(f)
